@@ -1,0 +1,29 @@
+-- Sample customers with their demographics (looked up in the population), canonical shape.
+with customers as (
+    select * from {{ source('sample', 'customers') }}
+),
+
+population as (
+    select * from {{ source('sample', 'population') }}
+),
+
+renamed as (
+    select
+        'sample' as source_name,
+        {{ file_basename('customers.filename') }} as source_file,
+        cast(customers.file_row_number + 1 as bigint) as source_row,
+        cast(customers.customer_id as varchar) as customer_id,
+        cast(customers.person_id as varchar) as person_id,
+        cast(population.education as varchar) as education,
+        cast(population.marital_status as varchar) as marital_status,
+        cast(population.region as varchar) as region,
+        cast(population.birth_year as integer) as birth_year,
+        cast(population.children as integer) as children,
+        cast(population.household_size as integer) as household_size,
+        cast(population.income as double) as income,
+        cast(customers.signed_up_at as date) as customer_since
+    from customers
+    left join population on customers.person_id = population.person_id
+)
+
+select * from renamed
