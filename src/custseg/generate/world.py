@@ -38,7 +38,7 @@ from custseg.generate.segments import (
     SEGMENTS,
 )
 
-PEOPLE_PER_CHUNK = 100_000
+PEOPLE_PER_CHUNK = 50_000
 PRODUCTS_PER_CATEGORY = 40
 REFERENCE_YEAR = 2026  # ages are relative to this year, never to the wall clock
 WINDOW_START = dt.datetime(2024, 1, 1)
@@ -82,6 +82,11 @@ def _catalog() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return np.array(codes), np.array(descriptions), np.array(cats), np.array(prices)
 
 
+def _ids(prefix: str, first: int, n: int, width: int) -> np.ndarray:
+    """Identifiers like P00000001: prefix + zero-padded running number."""
+    return np.char.add(prefix, np.char.zfill(np.arange(first, first + n).astype(str), width))
+
+
 def _choice_by_row(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
     """Draw one index per row of a (n, k) probability matrix."""
     cum = probs.cumsum(axis=1)
@@ -104,7 +109,7 @@ def _people(rng: np.random.Generator, n: int, first_person: int) -> dict[str, np
     region = rng.integers(0, len(REGIONS), n)
     is_customer = rng.random(n) < par["customer_propensity"]
     return {
-        "person_id": np.array([f"P{first_person + i:08d}" for i in range(n)]),
+        "person_id": _ids("P", first_person, n, 8),
         "segment": seg,
         "birth_year": REFERENCE_YEAR - age,
         "education": np.array(EDUCATION_LEVELS)[education],
@@ -145,14 +150,7 @@ def _lines(rng, seg, orders, catalog) -> dict[str, np.ndarray]:
     quantity = 1 + rng.poisson(np.maximum(qmean - 1, 0))
     pf = np.array([s.price_factor for s in SEGMENTS])[lseg]
     unit_price = np.round(prices[product] * pf * rng.lognormal(0.0, 0.05, len(order)), 2)
-    return {
-        "order": order,
-        "stock_code": codes[product],
-        "description": descriptions[product],
-        "category": np.array(CATEGORIES)[cat],
-        "quantity": quantity.astype(np.int64),
-        "unit_price": unit_price,
-    }
+    return {"order": order, "product": product, "quantity": quantity.astype(np.int64), "unit_price": unit_price}
 
 
 def _campaigns(rng, seg, people, first_day, last_day, n_orders) -> dict[str, np.ndarray]:
@@ -211,7 +209,7 @@ def generate_world(spec: WorldSpec, out_dir: Path | str, progress: bool = True) 
 
             cidx = np.flatnonzero(people["is_customer"])
             seg = people["segment"][cidx]
-            customer_id = np.array([f"C{next_customer + i:07d}" for i in range(len(cidx))])
+            customer_id = _ids("C", next_customer, len(cidx), 7)
             next_customer += len(cidx)
             cust_people = {k: v[cidx] for k, v in people.items()}
 
@@ -230,7 +228,9 @@ def generate_world(spec: WorldSpec, out_dir: Path | str, progress: bool = True) 
 
             lines = _lines(rng, seg, orders, catalog)
             raw, next_invoice = dirt.assemble_order_lines(
-                rng, lines, orders, customer_id, next_invoice, WINDOW_START)
+                rng, lines, orders, customer_id, next_invoice, WINDOW_START,
+                (catalog[0], catalog[1], np.array(CATEGORIES)[catalog[2]]))
+            del lines, orders
             _write(raw, out / "order_lines" / part)
 
             camp = _campaigns(rng, seg, cust_people, first_day, last_day, n_orders)
