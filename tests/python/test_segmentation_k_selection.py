@@ -1,0 +1,62 @@
+"""Choosing k: criteria per k, the rule, silhouette sampling."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_blobs
+
+from custseg.segmentation import choose_k, evaluate_k, select_k
+from custseg.segmentation.k_selection import sample_indices
+
+
+@pytest.mark.parametrize("planted_k", [3, 5])
+def test_k_selection_picks_the_planted_k_on_clean_blobs(planted_k):
+    x, _ = make_blobs(n_samples=400, centers=planted_k, n_features=4, cluster_std=0.5,
+                      center_box=(-10, 10), random_state=planted_k)
+    k, table = select_k(x, range(2, 9), n_init=4, random_state=1)
+    assert k == planted_k
+    assert table.loc[table["is_chosen"], "k"].tolist() == [planted_k]
+    assert table["k"].tolist() == list(range(2, 9))
+    assert table["inertia"].is_monotonic_decreasing
+    row = table.set_index("k").loc[planted_k]
+    assert row["davies_bouldin"] == table["davies_bouldin"].min()
+    assert row["calinski_harabasz"] == table["calinski_harabasz"].max()
+
+
+def test_silhouette_is_computed_on_a_fixed_sample_when_data_is_larger():
+    x, _ = make_blobs(n_samples=1200, centers=3, n_features=2, random_state=0)
+    table = evaluate_k(x, [2, 3], n_init=2, silhouette_sample_size=300)
+    assert table["silhouette_sample_size"].tolist() == [300, 300]
+    again = evaluate_k(x, [2, 3], n_init=2, silhouette_sample_size=300)
+    pd.testing.assert_frame_equal(table, again)
+    small = evaluate_k(x[:250], [2, 3], n_init=2, silhouette_sample_size=300)
+    assert small["silhouette_sample_size"].tolist() == [250, 250]
+    idx = sample_indices(1200, 300, 42)
+    assert len(idx) == 300 and len(np.unique(idx)) == 300 and np.all(np.diff(idx) > 0)
+    np.testing.assert_array_equal(idx, sample_indices(1200, 300, 42))
+    np.testing.assert_array_equal(sample_indices(10, 300, 42), np.arange(10))
+
+
+def test_rule_best_silhouette_ties_go_to_the_smaller_k():
+    table = pd.DataFrame({"k": [2, 3, 4, 5], "silhouette": [0.40, 0.55, 0.55004, 0.3]})
+    assert choose_k(table) == 3  # 0.55 and 0.55004 tie at 4 decimals
+    table.loc[2, "silhouette"] = 0.5501
+    assert choose_k(table) == 4
+    assert choose_k(table, fixed_k=5) == 5
+    assert choose_k(pd.DataFrame({"k": [3, 2], "silhouette": [np.nan, np.nan]})) == 2
+
+
+def test_fixed_k_outside_the_range_is_added_and_chosen():
+    x, _ = make_blobs(n_samples=200, centers=3, n_features=2, random_state=0)
+    k, table = select_k(x, range(2, 4), fixed_k=6, n_init=2)
+    assert k == 6
+    assert table["k"].tolist() == [2, 3, 6]
+    assert table.loc[table["is_chosen"], "k"].tolist() == [6]
+
+
+def test_k_larger_than_the_distinct_rows_is_skipped():
+    x = np.repeat(np.array([[0.0, 0.0], [5.0, 5.0], [0.0, 9.0]]), 10, axis=0)
+    table = evaluate_k(x, range(2, 6), n_init=1)
+    assert table["k"].tolist() == [2, 3]
