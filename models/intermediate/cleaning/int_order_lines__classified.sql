@@ -1,6 +1,7 @@
 -- Each order line with one flag per cleaning rule and the single reason it is rejected, if any.
 -- Flags are independent (a cancellation may also lack a customer), so flag counts match the
--- documented quirks of each source; reject_reason takes the first failing rule in priority order.
+-- documented quirks of each source; reject_reason takes the first failing rule in priority order,
+-- starting with lines the reader could not parse or type (parse_error from staging).
 with order_lines as (
     select * from {{ ref('int_order_lines') }}
 ),
@@ -28,6 +29,7 @@ classified as (
     select
         *,
         case
+            when parse_error is not null then parse_error
             when is_missing_date then 'missing_date'
             when is_missing_customer then 'missing_customer_id'
             when is_exact_duplicate then 'exact_duplicate'

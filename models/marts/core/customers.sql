@@ -1,14 +1,7 @@
 -- Clean customer profiles: one row per customer, with the demographics the source has.
-with customers as (
-    select * from {{ ref('int_customers') }}
-),
-
-deduplicated as (
-    select
-        *,
-        row_number() over (partition by customer_id order by source_file, source_row) as profile_rank
-    from customers
-    where customer_id is not null
+-- Implausible values are blanked (null) and flagged rather than the customer dropped.
+with classified as (
+    select * from {{ ref('int_customers__classified') }}
 ),
 
 final as (
@@ -16,15 +9,23 @@ final as (
         customer_id,
         person_id,
         education,
-        marital_status,
+        clean_marital_status as marital_status,
         region,
-        birth_year,
+        case when not is_birth_year_outlier then birth_year end as birth_year,
         children,
+        teens,
         household_size,
-        income,
+        case when not is_income_outlier then income end as income,
+        is_income_missing,
+        is_income_outlier,
+        is_birth_year_outlier,
+        has_odd_marital_status,
+        source_name,
+        source_file,
+        source_row,
         customer_since
-    from deduplicated
-    where profile_rank = 1
+    from classified
+    where reject_reason is null
 )
 
 select * from final

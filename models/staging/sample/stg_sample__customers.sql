@@ -21,7 +21,10 @@ renamed as (
         cast(population.children as integer) as children,
         cast(population.household_size as integer) as household_size,
         cast(population.income as double) as income,
-        cast(customers.signed_up_at as date) as customer_since
+        cast(null as integer) as teens,
+        cast(customers.signed_up_at as date) as customer_since,
+        cast(null as varchar) as parse_error,
+        cast(null as varchar) as raw_values
     from customers
     left join population on customers.person_id = population.person_id
 )

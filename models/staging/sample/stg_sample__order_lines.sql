@@ -17,7 +17,10 @@ renamed as (
         cast(customer_id as varchar) as customer_id,
         cast(quantity as double) as quantity,
         cast(unit_price as double) as unit_price,
-        cast(invoice_date as timestamp) as ordered_at
+        cast(invoice_date as timestamp) as ordered_at,
+        -- Parquet parts are typed: nothing to fail parsing.
+        cast(null as varchar) as parse_error,
+        cast(null as varchar) as raw_values
     from source
 )
 

@@ -1,0 +1,54 @@
+{#- Execute-time checks of raw delimited files, so bad input fails with a message that names the
+    file and the column instead of a bare database error.
+
+    raw_csv_columns(label, pattern, delimiter, header) checks that the pattern matches at least one
+    file and that no matched file is empty, then returns the column names of the first file's header
+    (column0, column1, ... when there is no header).
+    resolve_raw_columns(label, pattern, delimiter, found, wanted) maps each wanted name to the column
+    of the file holding it: wanted is {name: [accepted header names, first match wins]}; names
+    listed in var-free `optional` may be missing (mapped to none). -#}
+
+{% macro raw_csv_columns(label, pattern, delimiter, header=true) -%}
+    {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- set files = run_query("select filename, size from read_blob('" ~ pattern ~ "') order by filename") -%}
+    {%- if files.rows | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            label ~ ": no raw file matches '" ~ pattern ~ "'. Put the file there, or set RAW_DATA_DIR "
+            ~ "(var raw_data_dir) / var raw_files to where it is.") }}
+    {%- endif -%}
+    {%- for file in files.rows -%}
+        {%- if file[1] == 0 -%}
+            {{ exceptions.raise_compiler_error(label ~ ": raw file '" ~ file[0] ~ "' is empty (0 bytes).") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set described = run_query(
+        "describe select * from read_csv('" ~ files.rows[0][0] ~ "', all_varchar = true, header = "
+        ~ header ~ ", delim = '" ~ delimiter ~ "', quote = '\"', escape = '\"')") -%}
+    {{ return(described.columns[0].values() | list) }}
+{%- endmacro %}
+
+{% macro resolve_raw_columns(label, pattern, delimiter, found, wanted, optional=[]) -%}
+    {%- set resolved = {} -%}
+    {%- set missing = [] -%}
+    {%- set found_lower = found | map('lower') | list -%}
+    {%- for name, accepted in wanted.items() -%}
+        {%- set accepted_list = [accepted] if accepted is string else accepted -%}
+        {%- set ns = namespace(hit=none) -%}
+        {%- for candidate in accepted_list if ns.hit is none -%}
+            {%- if candidate | lower in found_lower -%}
+                {%- set ns.hit = found[found_lower.index(candidate | lower)] -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if ns.hit is none and name not in optional -%}
+            {%- do missing.append(name ~ " (looked for " ~ accepted_list | join(' or ') ~ ")") -%}
+        {%- endif -%}
+        {%- do resolved.update({name: ns.hit}) -%}
+    {%- endfor -%}
+    {%- if missing and execute -%}
+        {{ exceptions.raise_compiler_error(
+            label ~ ": raw file '" ~ pattern ~ "' lacks required column(s) " ~ missing | join(', ')
+            ~ ". Header read with separator " ~ (delimiter | tojson) ~ ": " ~ found | join(' | ')
+            ~ (" -- one column only: is the separator right?" if found | length == 1 else "")) }}
+    {%- endif -%}
+    {{ return(resolved) }}
+{%- endmacro %}

@@ -1,0 +1,2 @@
+-- Customer Personality has no household attributes: zero rows, canonical columns.
+{{ empty_canonical('household_attributes') }}

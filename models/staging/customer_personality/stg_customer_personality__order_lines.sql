@@ -1,0 +1,2 @@
+-- Customer Personality has no order lines: zero rows, canonical columns.
+{{ empty_canonical('order_lines') }}

@@ -1,0 +1,2 @@
+-- Customer Personality has no population members: zero rows, canonical columns.
+{{ empty_canonical('population_members') }}

@@ -1,0 +1,2 @@
+-- UCI Online Retail has no campaign responses: zero rows, canonical columns.
+{{ empty_canonical('campaign_responses') }}

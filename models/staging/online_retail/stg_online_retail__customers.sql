@@ -1,0 +1,2 @@
+-- UCI Online Retail has no customers: zero rows, canonical columns.
+{{ empty_canonical('customers') }}

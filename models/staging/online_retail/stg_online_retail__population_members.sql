@@ -1,0 +1,2 @@
+-- UCI Online Retail has no population members: zero rows, canonical columns.
+{{ empty_canonical('population_members') }}
