@@ -1,54 +1,56 @@
--- Recency, frequency and monetary value of every customer with a clean purchase.
--- monetary is net revenue: purchases minus the returns (cancellation lines) of the same customer.
-with order_lines as (
-    select * from {{ ref('order_lines') }}
+-- Recency, frequency and monetary value of every customer at the current as-of date, with R/F/M scores,
+-- the named RFM segment (seed rfm_segment_rules: r_score x fm_score ranges that marketers can edit) and
+-- the CLV summary columns. Built empty (same columns) for data sets with neither order lines nor
+-- purchase summaries (coil2000).
+with scored as (
+    select * from {{ ref('int_customer_rfm__scored') }}
+    where snapshot_name = 'current'
 ),
 
-as_of as (
-    {% if var('as_of_date', none) %}
-    select cast('{{ var("as_of_date") }}' as date) as as_of_date
-    {% else %}
-    -- Default: the day after the last order in the data (never the wall clock).
-    select cast({{ dbt.dateadd('day', 1, 'max(ordered_at)') }} as date) as as_of_date
-    from order_lines
-    {% endif %}
+snapshots as (
+    select * from {{ ref('int_feature_snapshots') }}
+    where snapshot_name = 'current'
 ),
 
-purchases as (
+segment_rules as (
+    select * from {{ ref('rfm_segment_rules') }}
+),
+
+segmented as (
     select
-        customer_id,
-        min(ordered_at) as first_order_at,
-        max(ordered_at) as last_order_at,
-        count(distinct invoice_id) as frequency,
-        sum(line_amount) as gross_revenue
-    from order_lines
-    where not is_return
-    group by customer_id
-),
-
-returns as (
-    select
-        customer_id,
-        sum(line_amount) as returned_amount
-    from order_lines
-    where is_return
-    group by customer_id
+        scored.*,
+        segment_rules.rfm_segment
+    from scored
+    left join segment_rules
+        on scored.r_score between segment_rules.r_score_min and segment_rules.r_score_max
+        and scored.fm_score between segment_rules.fm_score_min and segment_rules.fm_score_max
 ),
 
 final as (
     select
-        purchases.customer_id,
-        purchases.frequency,
-        cast(purchases.gross_revenue + coalesce(returns.returned_amount, 0) as double) as monetary,
-        cast(purchases.gross_revenue as double) / purchases.frequency as average_order_value,
-        {{ dbt.datediff('purchases.last_order_at', 'as_of.as_of_date', 'day') }} as recency_days,
-        {{ dbt.datediff('purchases.first_order_at', 'as_of.as_of_date', 'day') }} as tenure_days,
-        as_of.as_of_date,
-        purchases.first_order_at,
-        purchases.last_order_at
-    from purchases
-    cross join as_of
-    left join returns on purchases.customer_id = returns.customer_id
+        segmented.customer_id,
+        cast(segmented.rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
+        cast(segmented.rfm_score as {{ dbt.type_string() }}) as rfm_score,
+        cast(segmented.recency_days as integer) as recency_days,
+        cast(segmented.frequency as integer) as frequency,
+        cast(segmented.monetary as double) as monetary,
+        cast(segmented.gross_revenue as double) as gross_revenue,
+        cast(segmented.returned_amount as double) as returned_amount,
+        cast(segmented.average_order_value as double) as average_order_value,
+        cast(segmented.tenure_days as integer) as tenure_days,
+        cast(segmented.r_score as integer) as r_score,
+        cast(segmented.f_score as integer) as f_score,
+        cast(segmented.m_score as integer) as m_score,
+        cast(segmented.fm_score as integer) as fm_score,
+        cast(segmented.frequency_repeat as integer) as frequency_repeat,
+        cast(segmented.recency_clv as integer) as recency_clv,
+        cast(segmented.t_days as integer) as t_days,
+        cast(segmented.monetary_value as double) as monetary_value,
+        snapshots.as_of_date,
+        segmented.first_order_at,
+        segmented.last_order_at
+    from segmented
+    cross join snapshots
 )
 
 select * from final

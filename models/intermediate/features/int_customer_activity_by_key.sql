@@ -1,0 +1,102 @@
+-- Per snapshot, customer and activity, one value in the long form of int_customer_activity, whatever
+-- the data set: order-line data sets derive spend per product category (gross purchases) and purchases
+-- per sales channel (distinct purchase invoices) from clean order lines before the as-of date; summary
+-- data sets (customer_personality) give them directly. Their rows carry no dates: the source is one
+-- snapshot, so the same values serve every as-of date. Source keys map to feature keys through the
+-- seed activity_keys (e.g. wines and wine both become wine); unmapped spend/purchases keys are dropped.
+with order_lines as (
+    select * from {{ ref('order_lines') }}
+),
+
+customer_activity as (
+    select * from {{ ref('customer_activity') }}
+),
+
+snapshots as (
+    select * from {{ ref('int_feature_snapshots') }}
+),
+
+activity_keys as (
+    select * from {{ ref('activity_keys') }}
+),
+
+snapshot_purchases as (
+    select
+        snapshots.snapshot_name,
+        order_lines.customer_id,
+        order_lines.product_category,
+        order_lines.sales_channel,
+        order_lines.invoice_id,
+        order_lines.line_amount
+    from order_lines
+    inner join snapshots
+        on order_lines.ordered_at < cast(snapshots.as_of_date as timestamp)
+    where not order_lines.is_return
+),
+
+spend_from_order_lines as (
+    select
+        snapshot_name,
+        customer_id,
+        'spend' as activity_type,
+        lower(product_category) as source_key,
+        cast(sum(line_amount) as double) as activity_value
+    from snapshot_purchases
+    where product_category is not null
+    group by snapshot_name, customer_id, lower(product_category)
+),
+
+purchases_from_order_lines as (
+    select
+        snapshot_name,
+        customer_id,
+        'purchases' as activity_type,
+        lower(sales_channel) as source_key,
+        cast(count(distinct invoice_id) as double) as activity_value
+    from snapshot_purchases
+    where sales_channel is not null
+    group by snapshot_name, customer_id, lower(sales_channel)
+),
+
+summary_activity as (
+    select
+        snapshots.snapshot_name,
+        customer_activity.customer_id,
+        customer_activity.activity_type,
+        lower(customer_activity.activity_key) as source_key,
+        customer_activity.value as activity_value
+    from customer_activity
+    cross join snapshots
+    where customer_activity.customer_id is not null
+        and customer_activity.value is not null
+),
+
+unioned as (
+    select * from spend_from_order_lines
+    union all
+    select * from purchases_from_order_lines
+    union all
+    select * from summary_activity
+),
+
+final as (
+    select
+        unioned.snapshot_name,
+        unioned.customer_id,
+        unioned.activity_type,
+        coalesce(activity_keys.feature_key, unioned.source_key) as activity_key,
+        sum(unioned.activity_value) as activity_value
+    from unioned
+    left join activity_keys
+        on unioned.activity_type = activity_keys.activity_type
+        and unioned.source_key = activity_keys.source_key
+    where activity_keys.feature_key is not null
+        or unioned.activity_type not in ('spend', 'purchases')
+    group by
+        unioned.snapshot_name,
+        unioned.customer_id,
+        unioned.activity_type,
+        coalesce(activity_keys.feature_key, unioned.source_key)
+)
+
+select * from final

@@ -1,0 +1,106 @@
+-- Per snapshot and customer, what the clean order lines ordered before the snapshot's as-of date say:
+-- first/last order, distinct purchase invoices, gross purchases, returns, and the CLV summary that
+-- lifetimes.utils.summary_data_from_transaction_data(freq='D') returns with observation_period_end =
+-- as_of_date (purchase lines only: a return is not a purchase event).
+with order_lines as (
+    select * from {{ ref('order_lines') }}
+),
+
+snapshots as (
+    select * from {{ ref('int_feature_snapshots') }}
+),
+
+snapshot_lines as (
+    select
+        snapshots.snapshot_name,
+        snapshots.as_of_date,
+        order_lines.customer_id,
+        order_lines.invoice_id,
+        order_lines.line_amount,
+        order_lines.is_return,
+        order_lines.ordered_at,
+        cast(order_lines.ordered_at as date) as ordered_on
+    from order_lines
+    inner join snapshots
+        on order_lines.ordered_at < cast(snapshots.as_of_date as timestamp)
+),
+
+purchases as (
+    select
+        snapshot_name,
+        customer_id,
+        min(ordered_at) as first_order_at,
+        max(ordered_at) as last_order_at,
+        count(distinct invoice_id) as frequency,
+        sum(line_amount) as gross_revenue
+    from snapshot_lines
+    where not is_return
+    group by snapshot_name, customer_id
+),
+
+returns as (
+    select
+        snapshot_name,
+        customer_id,
+        sum(line_amount) as returned_amount
+    from snapshot_lines
+    where is_return
+    group by snapshot_name, customer_id
+),
+
+purchase_days as (
+    select
+        snapshot_name,
+        customer_id,
+        ordered_on,
+        sum(line_amount) as day_revenue,
+        row_number() over (partition by snapshot_name, customer_id order by ordered_on) as day_number
+    from snapshot_lines
+    where not is_return
+    group by snapshot_name, customer_id, ordered_on
+),
+
+purchase_day_summary as (
+    select
+        snapshot_name,
+        customer_id,
+        count(*) - 1 as frequency_repeat,
+        min(ordered_on) as first_purchase_on,
+        max(ordered_on) as last_purchase_on,
+        sum(case when day_number > 1 then day_revenue else 0 end) as repeat_revenue
+    from purchase_days
+    group by snapshot_name, customer_id
+),
+
+final as (
+    select
+        purchases.snapshot_name,
+        purchases.customer_id,
+        purchases.first_order_at,
+        purchases.last_order_at,
+        purchases.frequency,
+        cast(purchases.gross_revenue as double) as gross_revenue,
+        cast(coalesce(returns.returned_amount, 0) as double) as returned_amount,
+        cast(purchases.gross_revenue + coalesce(returns.returned_amount, 0) as double) as monetary,
+        {{ dbt.datediff('purchases.last_order_at', 'snapshots.as_of_date', 'day') }} as recency_days,
+        {{ dbt.datediff('purchases.first_order_at', 'snapshots.as_of_date', 'day') }} as tenure_days,
+        purchase_day_summary.frequency_repeat,
+        {{ dbt.datediff('purchase_day_summary.first_purchase_on', 'purchase_day_summary.last_purchase_on', 'day') }}
+            as recency_clv,
+        {{ dbt.datediff('purchase_day_summary.first_purchase_on', 'snapshots.as_of_date', 'day') }} as t_days,
+        case
+            when purchase_day_summary.frequency_repeat > 0
+                then cast(purchase_day_summary.repeat_revenue as double) / purchase_day_summary.frequency_repeat
+            else 0
+        end as monetary_value
+    from purchases
+    inner join snapshots on purchases.snapshot_name = snapshots.snapshot_name
+    inner join purchase_day_summary
+        on purchases.snapshot_name = purchase_day_summary.snapshot_name
+        and purchases.customer_id = purchase_day_summary.customer_id
+    left join returns
+        on purchases.snapshot_name = returns.snapshot_name
+        and purchases.customer_id = returns.customer_id
+)
+
+select * from final
