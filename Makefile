@@ -8,6 +8,8 @@ SHARED_DATA  ?= ../shared/data
 SAMPLE_CUSTOMERS ?= 5000
 SEED         ?= 42
 PYTHON       ?= python3
+# dbt's target folder (dbt reads DBT_TARGET_PATH itself; publish reads the manifest.json there).
+DBT_TARGET_PATH ?= target
 
 VENV   := .venv
 BIN    := $(CURDIR)/$(VENV)/bin
@@ -18,13 +20,31 @@ RAW    := $(abspath $(RAW_DATA_DIR))
 DBT_ENV := DBT_PROFILES_DIR=$(CURDIR) CUSTSEG_DB_PATH=$(DB) DBT_SEND_ANONYMOUS_USAGE_STATS=false
 DBT_VARS := --vars '{dataset: $(DATASET), raw_data_dir: "$(RAW)"}'
 DBT    := cd $(CURDIR) && $(DBT_ENV) $(BIN)/dbt
+SERVING_DIR := $(abspath $(WAREHOUSE_DIR))/serving
+# publish: the public tables, copied to $(SERVING_DIR)/$(DATASET).duckdb (read-only, swapped in atomically)
+# and $(SERVING_DIR)/$(DATASET)/*.parquet. BI tools read these, never the database dbt writes.
+PUBLISH := $(BIN)/python -m custseg.serving --db $(DB) --manifest $(abspath $(DBT_TARGET_PATH))/manifest.json \
+	--serving-dir $(SERVING_DIR) --dataset $(DATASET)
+# report: one HTML file with its figures, read from the serving copy.
+REPORT := $(BIN)/python -m custseg.report --db $(SERVING_DIR)/$(DATASET).duckdb --dataset $(DATASET) \
+	--out $(abspath $(WAREHOUSE_DIR))/reports/$(DATASET).html
 
-.PHONY: build test setup data dbt-build pytest dbt-test-all lint docs clean
+.PHONY: build test setup data dbt-build pytest dbt-test-all lint docs publish report clean
 
-## build: set up, generate the sample data if missing, and build the warehouse for $(DATASET)
+## build: set up, generate the sample data if missing, build the warehouse for $(DATASET), publish, report
 build: setup $(if $(filter sample,$(DATASET)),data)
 	@mkdir -p $(WAREHOUSE_DIR)
 	$(DBT) build $(DBT_VARS)
+	$(PUBLISH)
+	$(REPORT)
+
+## publish: copy the public tables of the built warehouse to the serving folder (after a successful build)
+publish: setup
+	$(PUBLISH)
+
+## report: write $(WAREHOUSE_DIR)/reports/$(DATASET).html from the serving copy
+report: setup
+	$(REPORT)
 
 ## test: set up, then the whole suite (pytest, and dbt build with every data and unit test)
 test: setup
@@ -49,8 +69,9 @@ data/sample/world.json: | $(STAMP)
 lint: setup
 	cd $(CURDIR) && $(DBT_ENV) $(BIN)/sqlfluff lint models macros analyses tests
 
+## docs: the dbt docs site; --static also writes one self-contained file, $(DBT_TARGET_PATH)/static_index.html
 docs: setup
-	$(DBT) docs generate $(DBT_VARS)
+	$(DBT) docs generate --static $(DBT_VARS)
 
 clean:
 	rm -rf target logs $(WAREHOUSE_DIR)/*.duckdb

@@ -1,0 +1,56 @@
+"""Which models are public: read from dbt's manifest.json, with the descriptions dbt docs show.
+
+A model is public when it is built as a table (table or incremental materialization) outside the
+folders that only feed other models: ``staging`` and ``intermediate`` (the data's way in) and
+``semantic`` (the time spine of the semantic layer). That covers ``models/marts/**`` and the Python
+models, and needs no list to keep in step with the project.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+INTERNAL_FOLDERS = frozenset({"staging", "intermediate", "semantic"})
+TABLE_MATERIALIZATIONS = frozenset({"table", "incremental"})
+
+
+@dataclass(frozen=True)
+class PublicTable:
+    name: str
+    schema: str
+    description: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # column name -> description
+
+
+def _is_public(node: dict, project: str) -> bool:
+    if node.get("resource_type") != "model" or node.get("package_name") != project:
+        return False
+    if node.get("config", {}).get("materialized") not in TABLE_MATERIALIZATIONS:
+        return False
+    folders = node.get("fqn", [])[1:-1]  # fqn = [project, folder, ..., model name]
+    return not (folders and folders[0] in INTERNAL_FOLDERS)
+
+
+def public_tables(manifest_path: Path | str) -> list[PublicTable]:
+    """The public tables of the project whose dbt run wrote ``manifest_path``, sorted by name."""
+    path = Path(manifest_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"dbt manifest not found: {path} (run `dbt build` with this target path first)")
+    manifest = json.loads(path.read_text())
+    project = manifest.get("metadata", {}).get("project_name")
+    if not project:
+        raise ValueError(f"{path}: metadata.project_name missing: not a dbt manifest")
+    tables = [
+        PublicTable(
+            name=node.get("alias") or node["name"],
+            schema=node["schema"],
+            description=(node.get("description") or "").strip(),
+            columns={name: (col.get("description") or "").strip()
+                     for name, col in node.get("columns", {}).items()},
+        )
+        for node in manifest.get("nodes", {}).values()
+        if _is_public(node, project)
+    ]
+    return sorted(tables, key=lambda t: t.name)

@@ -1,0 +1,139 @@
+"""Publish a read-only serving copy of the public tables after a successful build.
+
+Why a copy: a DuckDB file open for writing can't be opened by any other process, and a reader blocks
+the writer. BI tools therefore read ``serving/<dataset>.duckdb``, which the build never opens:
+
+1. every public table is copied into a new file in the serving folder (same file system),
+2. the file is flushed to disk and made read-only,
+3. ``os.replace`` swaps it in: one atomic rename. A reader that has the old file open keeps reading the
+   old tables (its open file lives on until it closes it), and sees the new ones when it reconnects.
+
+The Parquet exports go the same way: a new folder ``serving/.<dataset>.parquet-<n>/`` is written in full,
+then the symbolic link ``serving/<dataset>`` is swapped to it atomically. The previous folder is kept (a
+reader may be part way through it); older ones are removed.
+
+Nothing is touched until every table was copied: a failure leaves the last good copy in place.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from custseg.serving.public_tables import PublicTable, public_tables
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    duckdb_path: Path
+    parquet_dir: Path
+    row_counts: dict[str, int]
+    seconds: float
+    bytes: int
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _check_tables_exist(con: duckdb.DuckDBPyConnection, tables: list[PublicTable], db_path: Path) -> None:
+    built = {(schema, name) for schema, name in con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_catalog = 'build' and table_type = 'BASE TABLE'").fetchall()}
+    missing = [f"{t.schema}.{t.name}" for t in tables if (t.schema, t.name) not in built]
+    if missing:
+        raise RuntimeError(f"{db_path}: public tables listed in the dbt manifest are not in the database: "
+                           f"{', '.join(missing)} (did the dbt build of this data set succeed?)")
+
+
+def _copy_tables(con: duckdb.DuckDBPyConnection, tables: list[PublicTable], parquet_dir: Path) -> dict[str, int]:
+    counts = {}
+    for table in tables:
+        source = f"build.{_ident(table.schema)}.{_ident(table.name)}"
+        target = f"main.{_ident(table.name)}"
+        con.execute(f"create table {target} as select * from {source}")
+        if table.description:
+            con.execute(f"comment on table {target} is {_literal(table.description)}")
+        present = {col[0] for col in con.execute(f"select * from {target} limit 0").description}
+        for column, description in table.columns.items():
+            if description and column in present:
+                con.execute(f"comment on column {target}.{_ident(column)} is {_literal(description)}")
+        parquet_file = parquet_dir / f"{table.name}.parquet"
+        con.execute(f"copy {target} to {_literal(str(parquet_file))} (format parquet)")
+        counts[table.name] = con.execute(f"select count(*) from {target}").fetchone()[0]
+    return counts
+
+
+def _swap_parquet_link(serving_dir: Path, dataset: str, new_dir: Path) -> Path:
+    link = serving_dir / dataset
+    if link.exists() and not link.is_symlink():  # a plain folder from elsewhere: move it aside once
+        link.rename(serving_dir / f".{dataset}.parquet-replaced-{time.time_ns()}")
+    tmp_link = serving_dir / f".{dataset}.link-{os.getpid()}"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    tmp_link.symlink_to(new_dir.name, target_is_directory=True)
+    previous = link.resolve() if link.is_symlink() else None
+    os.replace(tmp_link, link)
+    keep = {new_dir.resolve(), previous}
+    for old in serving_dir.glob(f".{dataset}.parquet-*"):
+        if old.resolve() not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+    return link
+
+
+def publish(db_path: Path | str, manifest_path: Path | str, serving_dir: Path | str, dataset: str) -> PublishResult:
+    """Copy the public tables of ``db_path`` to ``serving_dir/<dataset>.duckdb`` and ``serving_dir/<dataset>/``."""
+    started = time.perf_counter()
+    db_path, serving_dir = Path(db_path).resolve(), Path(serving_dir).resolve()
+    if not db_path.is_file():
+        raise FileNotFoundError(f"built warehouse not found: {db_path}")
+    tables = public_tables(manifest_path)
+    if not tables:
+        raise RuntimeError(f"{manifest_path}: no public tables in the dbt manifest")
+    serving_dir.mkdir(parents=True, exist_ok=True)
+
+    stamp = f"{time.time_ns()}-{os.getpid()}"
+    tmp_db = serving_dir / f".{dataset}.duckdb.tmp-{stamp}"
+    new_parquet_dir = serving_dir / f".{dataset}.parquet-{stamp}"
+    final_db = serving_dir / f"{dataset}.duckdb"
+    try:
+        new_parquet_dir.mkdir()
+        con = duckdb.connect(str(tmp_db))
+        try:
+            con.execute(f"attach {_literal(str(db_path))} as build (read_only)")
+            _check_tables_exist(con, tables, db_path)
+            counts = _copy_tables(con, tables, new_parquet_dir)
+            con.execute("detach build")
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        _fsync(tmp_db)
+        os.chmod(tmp_db, 0o444)
+        os.replace(tmp_db, final_db)
+        _fsync(serving_dir)
+    except BaseException:
+        tmp_db.unlink(missing_ok=True)
+        Path(f"{tmp_db}.wal").unlink(missing_ok=True)
+        shutil.rmtree(new_parquet_dir, ignore_errors=True)
+        raise
+    link = _swap_parquet_link(serving_dir, dataset, new_parquet_dir)
+    size = final_db.stat().st_size + sum(f.stat().st_size for f in new_parquet_dir.iterdir())
+    return PublishResult(duckdb_path=final_db, parquet_dir=link, row_counts=counts,
+                         seconds=time.perf_counter() - started, bytes=size)
