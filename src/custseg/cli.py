@@ -19,6 +19,19 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from custseg.bench.runner import SIZES, run_bench
+
+    sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        raise SystemExit(f"unknown size(s) {unknown}: choose from {sorted(SIZES)}")
+    run_bench(sizes, Path(args.out), notebook_max_lines=args.notebook_max_lines)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="custseg", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -31,6 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
     gen.set_defaults(func=_generate)
+
+    bench = sub.add_parser("bench", help="project vs notebook approach vs floor, wall time and peak memory")
+    bench.add_argument("--sizes", default="100k,1m,10m,50m", help="order-line sizes: 100k,1m,10m,50m")
+    bench.add_argument("--out", default="bench/results", help="folder for the result table (markdown + json)")
+    bench.add_argument("--notebook-max-lines", type=int, default=10_000_000,
+                       help="skip the pandas notebook approach above this many order lines")
+    bench.set_defaults(func=_bench)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -1,0 +1,1 @@
+"""Benchmarks: the project's build side by side with the notebook approach and the bare floor."""
