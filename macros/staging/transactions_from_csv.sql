@@ -12,12 +12,15 @@
     and keep the raw text in raw_values. -#}
 {% macro transactions_from_csv(source_name, raw_table, pattern, delimiter, columns, date_formats) -%}
     {%- set optional = ['product_description', 'product_category', 'sales_channel', 'country'] -%}
+    {%- set required = ['invoice_id', 'stock_code', 'quantity', 'unit_price', 'ordered_at', 'customer_id'] -%}
+    {%- set wanted = {} -%}
+    {%- for name in required + optional -%}{% do wanted.update({name: columns.get(name, name)}) %}{%- endfor -%}
     {%- set found = raw_csv_columns(source_name, pattern, delimiter, true) -%}
-    {%- set mapped = resolve_raw_columns(source_name, pattern, delimiter, found, columns, optional) -%}
+    {%- set mapped = resolve_raw_columns(source_name, pattern, delimiter, found, wanted, optional) -%}
     {%- set used = [] -%}
     {%- for name, column in mapped.items() if column is not none -%}{% do used.append(column) %}{%- endfor -%}
     {%- set text = {} -%}
-    {%- for name in columns.keys() | list + optional -%}
+    {%- for name in required + optional -%}
         {%- do text.update({name: ('raw_lines."' ~ mapped[name] ~ '"') if mapped.get(name) else 'cast(null as varchar)'}) -%}
     {%- endfor -%}
     {%- set formats = [date_formats] if date_formats is string else date_formats -%}

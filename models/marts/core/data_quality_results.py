@@ -1,0 +1,29 @@
+"""Great Expectations results of this build: one row per expectation on raw inputs and clean tables.
+
+Thin wrapper: the suites and the runner are in custseg.quality (tested with pytest). The test
+tests/sources/data_quality_expectations.sql fails the build on any failed expectation.
+"""
+
+from custseg.quality import load_and_validate
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    dataset = dbt.config.get("dataset")
+    relations = {
+        "raw": {
+            "int_order_lines": dbt.ref("int_order_lines"),
+            "int_customers": dbt.ref("int_customers"),
+            "int_campaign_responses": dbt.ref("int_campaign_responses"),
+            "int_household_attributes": dbt.ref("int_household_attributes"),
+        },
+        "clean": {
+            "order_lines": dbt.ref("order_lines"),
+            "customers": dbt.ref("customers"),
+            "campaign_responses": dbt.ref("campaign_responses"),
+            "population_members": dbt.ref("population_members"),
+            "customer_activity": dbt.ref("customer_activity"),
+            "household_attributes": dbt.ref("household_attributes"),
+        },
+    }
+    return load_and_validate(dataset, relations)
