@@ -114,8 +114,8 @@ profiles as (
         customers.region,
         customers.customer_since
     from customers
-    left join education_levels on customers.education = education_levels.education
-    left join marital_statuses on customers.marital_status = marital_statuses.marital_status
+    left join education_levels on lower(customers.education) = lower(education_levels.education)
+    left join marital_statuses on lower(customers.marital_status) = marital_statuses.marital_status
 ),
 
 joined as (
