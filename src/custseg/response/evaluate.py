@@ -1,0 +1,73 @@
+"""Stratified cross-validation of every candidate on the labeled rows only.
+
+The folds are the same for every candidate (one ``StratifiedKFold(shuffle=True, random_state)`` over rows
+sorted by customer_id), each pipeline is cloned and fitted on the training part of a fold only (imputation
+and scaling included), and every metric of :mod:`.metrics` is computed on the held-out part. The
+out-of-fold probabilities are kept: the gains table is built from them, so it is an honest estimate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold
+
+from custseg.response.candidates import Candidate
+from custseg.response.metrics import LOWER_IS_BETTER, METRICS, fold_metrics
+
+
+@dataclass
+class CandidateCV:
+    candidate: Candidate
+    fold_metrics: dict[str, list[float]]  # metric -> one value per fold
+    oof_probability: np.ndarray  # aligned with the labeled rows
+
+    def mean(self, metric: str) -> float:
+        return float(np.mean(self.fold_metrics[metric]))
+
+    def std(self, metric: str) -> float:
+        """Sample standard deviation across folds (ddof=1)."""
+        vals = self.fold_metrics[metric]
+        return float(np.std(vals, ddof=1)) if len(vals) > 1 else 0.0
+
+
+def make_folds(y: np.ndarray, n_folds: int, random_state: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    y = np.asarray(y)
+    counts = np.bincount(y.astype(np.int64), minlength=2)
+    if counts.min() < n_folds:
+        raise ValueError(
+            f"need at least n_folds={n_folds} labeled customers of each class for stratified CV; "
+            f"got {int(counts[0])} negatives and {int(counts[1])} positives"
+        )
+    skf = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=random_state)
+    return list(skf.split(np.zeros(len(y)), y))
+
+
+def cross_validate(candidate: Candidate, X: np.ndarray, y: np.ndarray, ids: np.ndarray,
+                   folds: list[tuple[np.ndarray, np.ndarray]], random_state: int,
+                   scale_to: float) -> CandidateCV:
+    pipe = candidate.build(random_state=random_state)
+    oof = np.full(len(y), np.nan)
+    per_metric: dict[str, list[float]] = {m: [] for m in METRICS}
+    for train, test in folds:
+        model = clone(pipe).fit(X[train], y[train])
+        prob = model.predict_proba(X[test])[:, 1]
+        oof[test] = prob
+        for name, value in fold_metrics(y[test], prob, ids[test], scale_to).items():
+            per_metric[name].append(value)
+    return CandidateCV(candidate=candidate, fold_metrics=per_metric, oof_probability=oof)
+
+
+def choose(results: list[CandidateCV], selection_metric: str) -> int:
+    """Index of the best candidate by CV mean; ties go to the earlier candidate (logistic first)."""
+    if selection_metric not in METRICS:
+        raise ValueError(f"unknown selection_metric {selection_metric!r}; expected one of {list(METRICS)}")
+    sign = -1.0 if selection_metric in LOWER_IS_BETTER else 1.0
+    best, best_value = 0, -np.inf
+    for i, r in enumerate(results):
+        value = sign * r.mean(selection_metric)
+        if value > best_value:
+            best, best_value = i, value
+    return best
