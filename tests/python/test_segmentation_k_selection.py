@@ -41,9 +41,14 @@ def test_silhouette_is_computed_on_a_fixed_sample_when_data_is_larger():
 
 def test_rule_best_silhouette_ties_go_to_the_smaller_k():
     table = pd.DataFrame({"k": [2, 3, 4, 5], "silhouette": [0.40, 0.55, 0.55004, 0.3]})
-    assert choose_k(table) == 3  # 0.55 and 0.55004 tie at 4 decimals
+    assert choose_k(table, silhouette_tolerance=0) == 3  # 0.55 and 0.55004 tie at 4 decimals
     table.loc[2, "silhouette"] = 0.5501
-    assert choose_k(table) == 4
+    assert choose_k(table, silhouette_tolerance=0) == 4
+    assert choose_k(table) == 3  # within the default tolerance 0.02 of the best: the smaller k
+    table.loc[2, "silhouette"] = 0.5701
+    assert choose_k(table) == 4  # 0.0201 better: a real improvement
+    table.loc[2, "silhouette"] = 0.57
+    assert choose_k(table) == 3  # exactly 0.02: still a near-tie
     assert choose_k(table, fixed_k=5) == 5
     assert choose_k(pd.DataFrame({"k": [3, 2], "silhouette": [np.nan, np.nan]})) == 2
 

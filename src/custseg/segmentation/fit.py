@@ -29,7 +29,7 @@ from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 from custseg.segmentation.inputs import feature_matrix, to_pandas, validate_frame
-from custseg.segmentation.k_selection import sample_indices, select_k
+from custseg.segmentation.k_selection import SILHOUETTE_TOLERANCE, sample_indices, select_k
 from custseg.segmentation.naming import name_segments
 from custseg.segmentation.preprocess import Preprocessor
 from custseg.segmentation.profiles import build_profiles
@@ -70,7 +70,8 @@ def fit_segments(data, features: Sequence[str], *, transforms: Mapping[str, str]
                  random_state: int = 42, silhouette_sample_size: int | None = 10_000,
                  selection_sample_size: int | None = 50_000, fit_sample_size: int | None = None,
                  name_vocabulary: Mapping | None = None, table_name: str = "customer_features",
-                 n_threads: int | None = 1) -> SegmentationResult:
+                 n_threads: int | None = 1, silhouette_tolerance: float = SILHOUETTE_TOLERANCE,
+                 ) -> SegmentationResult:
     """Segment the rows of ``data`` (pandas DataFrame or pyarrow Table).
 
     ``data`` has ``id_column`` (string ids, unique) and the numeric ``features``. Nulls
@@ -86,7 +87,7 @@ def fit_segments(data, features: Sequence[str], *, transforms: Mapping[str, str]
     """
     args = (data, list(features), transforms, id_column, k_range, fixed_k, pca_components, n_init,
             random_state, silhouette_sample_size, selection_sample_size, fit_sample_size,
-            name_vocabulary, table_name)
+            name_vocabulary, table_name, silhouette_tolerance)
     if n_threads is None:
         return _fit(*args)
     with threadpool_limits(limits=n_threads):
@@ -94,7 +95,8 @@ def fit_segments(data, features: Sequence[str], *, transforms: Mapping[str, str]
 
 
 def _fit(data, features, transforms, id_column, k_range, fixed_k, pca_components, n_init, random_state,
-         silhouette_sample_size, selection_sample_size, fit_sample_size, name_vocabulary, table_name):
+         silhouette_sample_size, selection_sample_size, fit_sample_size, name_vocabulary, table_name,
+         silhouette_tolerance):
     df = to_pandas(data, table_name)
     validate_frame(df, features, id_column, table_name)
     ids = df[id_column].astype(str)
@@ -108,7 +110,8 @@ def _fit(data, features, transforms, id_column, k_range, fixed_k, pca_components
 
     k, k_table = select_k(x, k_range, fixed_k=fixed_k, n_init=n_init, random_state=random_state,
                           silhouette_sample_size=silhouette_sample_size,
-                          selection_sample_size=selection_sample_size)
+                          selection_sample_size=selection_sample_size,
+                          silhouette_tolerance=silhouette_tolerance)
     fit_idx = sample_indices(len(x), fit_sample_size, random_state)
     km = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(x[fit_idx])
     km_labels = km.predict(x)

@@ -10,8 +10,12 @@ For every k in a range (default 2..10) k-means is fitted (same ``n_init`` and
 * ``davies_bouldin`` - lower is better;
 * ``calinski_harabasz`` - higher is better.
 
-The rule that chooses k (:func:`choose_k`): the **highest silhouette, rounded to 4
-decimals; ties go to the smaller k**. A fixed k (``fixed_k``) overrides the rule; the
+The rule that chooses k (:func:`choose_k`): the **smallest k whose silhouette (rounded to 4
+decimals) is within ``silhouette_tolerance`` (default 0.02) of the best one** - the best
+silhouette, with near-ties going to the smaller, simpler segmentation (with tolerance 0 it
+is plain "best silhouette, exact ties to the smaller k"). The tolerance guards against an
+extra split of a real segment that scores a hair better (seen on a 2,000-customer sample
+world: k=5 at 0.585 vs the planted k=4 at 0.573). A fixed k (``fixed_k``) overrides the rule; the
 criteria are still recorded for the range, and the fixed k is added to the table if it
 lies outside the range.
 
@@ -31,6 +35,7 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silho
 K_SELECTION_COLUMNS = ("k", "inertia", "silhouette", "davies_bouldin", "calinski_harabasz", "is_chosen",
                        "silhouette_sample_size")
 SILHOUETTE_DECIMALS = 4
+SILHOUETTE_TOLERANCE = 0.02
 
 
 def sample_indices(n: int, sample_size: int | None, random_state: int) -> np.ndarray:
@@ -79,8 +84,10 @@ def evaluate_k(x: np.ndarray, k_values: Iterable[int] = range(2, 11), *, n_init:
     return _typed(pd.DataFrame(rows, columns=list(K_SELECTION_COLUMNS)))
 
 
-def choose_k(table: pd.DataFrame, fixed_k: int | None = None) -> int:
-    """The documented rule: best silhouette (rounded to 4 decimals), ties to the smaller k.
+def choose_k(table: pd.DataFrame, fixed_k: int | None = None,
+             silhouette_tolerance: float = SILHOUETTE_TOLERANCE) -> int:
+    """The documented rule: the smallest k whose silhouette (rounded to 4 decimals) is within
+    ``silhouette_tolerance`` of the best.
 
     ``fixed_k`` (if given) wins. A table whose silhouettes are all NaN gives its smallest k.
     """
@@ -89,13 +96,15 @@ def choose_k(table: pd.DataFrame, fixed_k: int | None = None) -> int:
     sil = table["silhouette"].round(SILHOUETTE_DECIMALS)
     if sil.isna().all():
         return int(table["k"].min())
-    ordered = table.assign(_sil=sil).sort_values(["_sil", "k"], ascending=[False, True], na_position="last")
-    return int(ordered["k"].iloc[0])
+    best = float(sil.max())
+    close = table.loc[sil >= round(best - silhouette_tolerance, SILHOUETTE_DECIMALS) - 1e-12, "k"]
+    return int(close.min())
 
 
 def select_k(x: np.ndarray, k_values: Iterable[int] = range(2, 11), *, fixed_k: int | None = None,
              n_init: int = 10, random_state: int = 42, silhouette_sample_size: int | None = 10_000,
-             selection_sample_size: int | None = 50_000) -> tuple[int, pd.DataFrame]:
+             selection_sample_size: int | None = 50_000,
+             silhouette_tolerance: float = SILHOUETTE_TOLERANCE) -> tuple[int, pd.DataFrame]:
     """Evaluate the k range, choose k, and return ``(k, table)`` with ``is_chosen`` set."""
     k_values = list(k_values)
     if fixed_k is not None and fixed_k not in k_values:
@@ -103,7 +112,7 @@ def select_k(x: np.ndarray, k_values: Iterable[int] = range(2, 11), *, fixed_k: 
     table = evaluate_k(x, k_values, n_init=n_init, random_state=random_state,
                        silhouette_sample_size=silhouette_sample_size,
                        selection_sample_size=selection_sample_size)
-    k = choose_k(table, fixed_k)
+    k = choose_k(table, fixed_k, silhouette_tolerance)
     if k not in set(table["k"]):
         raise ValueError(f"k = {k} cannot be fitted on this data ({len(x)} rows)")
     table["is_chosen"] = table["k"] == k

@@ -45,7 +45,7 @@ def _adjective_order(feature: str) -> int:
     f = feature.lower()
     if "share" in f or "pct" in f or "ratio" in f:
         return 3 if any(w in f for w in CHANNEL_WORDS) else 4
-    if any(w in f for w in ("age", "income", "children", "kids", "household")):
+    if any(w in f for w in ("age", "birth", "income", "children", "kids", "household")):
         return 1
     return 2
 
@@ -68,6 +68,8 @@ def _base_words(feature: str) -> dict[str, Words]:
         return {"high": ("high-spending", "big spenders"), "low": ("low-spending", "light spenders")}
     if "order_value" in f or tokens == ["aov"] or "basket" in f:
         return {"high": ("big-basket", "big-basket buyers"), "low": ("small-basket", "bargain hunters")}
+    if "birth_year" in f:
+        return {"high": ("young", None), "low": ("senior", "seniors")}
     if tokens and tokens[0] == "age" or f == "age_years":
         return {"high": ("senior", "seniors"), "low": ("young", None)}
     if "income" in f:

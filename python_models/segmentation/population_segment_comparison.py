@@ -1,0 +1,21 @@
+"""population_segment_comparison: segments fitted on the general population; per segment the
+population and customer counts and shares, the representation ratio and over/under/neutral.
+
+Thin: the logic lives in custseg.segmentation (population.py, tested with pytest).
+Features: seed model_feature_sets (model = 'population'); age is derived from birth_year at the
+as-of date of customer_features. Settings: var 'dataset' and var 'segmentation'.
+"""
+
+
+def model(dbt, session):
+    dataset = dbt.config.get("dataset")
+    overrides = dbt.config.get("segmentation")
+    dbt.config(materialized="table")
+
+    from custseg.segmentation.dbt_models import population_comparison
+
+    members = dbt.ref("population_members").arrow().read_all()
+    feature_sets = dbt.ref("model_feature_sets").arrow().read_all()
+    as_of = dbt.ref("customer_features").aggregate("max(as_of_date) as as_of_date").fetchall()[0][0]
+    as_of_year = as_of.year if as_of is not None else None
+    return population_comparison(members, dataset, overrides, feature_sets, as_of_year)
