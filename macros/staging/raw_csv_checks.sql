@@ -23,7 +23,7 @@
     {%- endfor -%}
     {%- set described = run_query(
         "describe select * from read_csv('" ~ files.rows[0][0] ~ "', all_varchar = true, header = "
-        ~ header ~ ", delim = '" ~ delimiter ~ "', quote = '\"', escape = '\"')") -%}
+        ~ header ~ ", delim = '" ~ delimiter ~ "', quote = '\"', escape = '\"', ignore_errors = true)") -%}
     {{ return(described.columns[0].values() | list) }}
 {%- endmacro %}
 
