@@ -39,3 +39,34 @@ def small_world(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("world")
     generate_world(WorldSpec(customers=2_000, seed=7), out, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def make_build(repo_root):
+    """``make build`` of the sample data set from ``raw_dir`` into ``root`` (warehouse/, target/, logs/):
+    dbt build, then publish and report, exactly as a user runs it. Returns the paths it wrote."""
+    import subprocess
+    from types import SimpleNamespace
+
+    def run(raw_dir: Path, root: Path) -> SimpleNamespace:
+        paths = SimpleNamespace(
+            raw_dir=raw_dir, warehouse_dir=root / "warehouse", target_path=root / "target",
+            db=root / "warehouse" / "sample.duckdb", serving_db=root / "warehouse" / "serving" / "sample.duckdb",
+            parquet_dir=root / "warehouse" / "serving" / "sample",
+            report=root / "warehouse" / "reports" / "sample.html")
+        proc = subprocess.run(
+            ["make", "--no-print-directory", "build", "DATASET=sample", f"RAW_DATA_DIR={raw_dir}",
+             f"WAREHOUSE_DIR={paths.warehouse_dir}", f"DBT_TARGET_PATH={paths.target_path}",
+             f"DBT_LOG_PATH={root / 'logs'}"],
+            cwd=repo_root, capture_output=True, text=True)
+        if proc.returncode != 0:
+            pytest.fail(f"make build failed (exit {proc.returncode}):\n{proc.stdout[-5000:]}\n{proc.stderr[-3000:]}")
+        return paths
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def published_sample(make_build, small_world, tmp_path_factory):
+    """The small world built, published and reported by ``make build`` once per test session."""
+    return make_build(small_world, tmp_path_factory.mktemp("published"))

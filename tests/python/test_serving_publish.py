@@ -122,6 +122,9 @@ def test_a_reader_holding_the_serving_copy_blocks_nothing_and_sees_old_then_new(
     assert out.split() == ["10", "25"]
     assert reader.returncode == 0
     assert second.row_counts["customer_rfm"] == 25
+    previous = duckdb.connect(str(built["serving"] / "shop.previous.duckdb"), read_only=True)
+    assert previous.execute("select count(*) from customer_rfm").fetchone()[0] == 10  # kept to compare builds
+    previous.close()
     assert second.parquet_dir.resolve() != old_parquet and old_parquet.is_dir()  # previous export kept
     assert duckdb.sql(f"select count(*) from '{second.parquet_dir}/customer_rfm.parquet'").fetchall()[0][0] == 25
 

@@ -8,6 +8,7 @@ the writer. BI tools therefore read ``serving/<dataset>.duckdb``, which the buil
 3. ``os.replace`` swaps it in: one atomic rename. A reader that has the old file open keeps reading the
    old tables (its open file lives on until it closes it), and sees the new ones when it reconnects.
 
+The copy being replaced stays as ``serving/<dataset>.previous.duckdb``, to compare two builds.
 The Parquet exports go the same way: a new folder ``serving/.<dataset>.parquet-<n>/`` is written in full,
 then the symbolic link ``serving/<dataset>`` is swapped to it atomically. The previous folder is kept (a
 reader may be part way through it); older ones are removed.
@@ -81,6 +82,16 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, tables: list[PublicTable], parq
     return counts
 
 
+def _keep_previous(final_db: Path, previous_db: Path) -> None:
+    """Keep the copy being replaced as ``<dataset>.previous.duckdb`` (a hard link: no bytes copied), so that
+    two builds can be compared (analyses/segment_migration.sql)."""
+    if final_db.is_file():
+        tmp_link = previous_db.with_name(f".{previous_db.name}.tmp-{os.getpid()}")
+        tmp_link.unlink(missing_ok=True)
+        os.link(final_db, tmp_link)
+        os.replace(tmp_link, previous_db)
+
+
 def _swap_parquet_link(serving_dir: Path, dataset: str, new_dir: Path) -> Path:
     link = serving_dir / dataset
     if link.exists() and not link.is_symlink():  # a plain folder from elsewhere: move it aside once
@@ -126,6 +137,7 @@ def publish(db_path: Path | str, manifest_path: Path | str, serving_dir: Path | 
             con.close()
         _fsync(tmp_db)
         os.chmod(tmp_db, 0o444)
+        _keep_previous(final_db, serving_dir / f"{dataset}.previous.duckdb")
         os.replace(tmp_db, final_db)
         _fsync(serving_dir)
     except BaseException:
