@@ -2,11 +2,12 @@
 
 Coefficient table (one row per feature plus an intercept row with ``feature_position = 0``)::
 
-    feature_name, feature_position, impute_value, scaler_mean, scaler_scale, coefficient
+    feature_name, feature_position, impute_value, scaler_mean, scaler_scale, coefficient, transform
 
 Scoring rule, reproduced by :func:`predict_proba_from_coefficients` and the ``score_response_logit`` macro::
 
-    x_j'  = coalesce(x_j, impute_value_j)                        -- median of the training rows
+    x_j'  = coalesce(transform_j(x_j), impute_value_j)           -- median of the (transformed) training rows
+            transform 'log1p' = ln(1 + greatest(x, 0)), 'none' = x
     z     = intercept + sum_j coefficient_j * (x_j' - scaler_mean_j) / scaler_scale_j
     p     = 1 / (1 + exp(-z))
 """
@@ -21,15 +22,22 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline
 
+from custseg.response.transforms import apply_transform
+
 INTERCEPT = "(intercept)"
 COEFFICIENT_COLUMNS = ["feature_name", "feature_position", "impute_value", "scaler_mean", "scaler_scale",
-                       "coefficient"]
+                       "coefficient", "transform"]
 IMPORTANCE_COLUMNS = ["feature_name", "feature_position", "importance_mean", "importance_std",
                       "importance_rank", "method"]
 
 
-def logit_coefficients_table(pipeline: Pipeline, feature_names: Sequence[str]) -> pd.DataFrame:
-    """The fitted impute -> scale -> logistic pipeline as rows (intercept first)."""
+def logit_coefficients_table(pipeline: Pipeline, feature_names: Sequence[str],
+                             transforms: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The fitted impute -> scale -> logistic pipeline as rows (intercept first).
+
+    ``transforms`` (feature -> 'log1p' / 'none') records what was applied to the raw column before the
+    pipeline; the intercept row has transform null."""
+    transforms = transforms or {}
     imputer, scaler, model = (pipeline.named_steps[s] for s in ("impute", "scale", "model"))
     coef = np.asarray(model.coef_, dtype=float).ravel()
     if len(coef) != len(feature_names):
@@ -41,6 +49,7 @@ def logit_coefficients_table(pipeline: Pipeline, feature_names: Sequence[str]) -
         "scaler_mean": [np.nan, *np.asarray(scaler.mean_, dtype=float)],
         "scaler_scale": [np.nan, *np.asarray(scaler.scale_, dtype=float)],
         "coefficient": [float(np.ravel(model.intercept_)[0]), *coef],
+        "transform": [None, *(transforms.get(f, "none") for f in feature_names)],
     })
     return rows[COEFFICIENT_COLUMNS]
 
@@ -56,7 +65,8 @@ def predict_proba_from_coefficients(coefficients: pd.DataFrame,
                                     rows: pd.DataFrame | Mapping[str, Sequence[float]]) -> np.ndarray:
     """Pure-Python scoring from the coefficient table (the reference for the SQL macro).
 
-    ``rows`` maps each feature_name to its values (a DataFrame or a dict of columns); nulls/NaN are imputed.
+    ``rows`` maps each feature_name to its raw values (a DataFrame or a dict of columns): the table's
+    transform is applied, then nulls/NaN are imputed.
     """
     coefs = coefficients.sort_values("feature_position")
     intercept_rows = coefs[coefs["feature_position"] == 0]
@@ -67,7 +77,8 @@ def predict_proba_from_coefficients(coefficients: pd.DataFrame,
     for rec in coefs[coefs["feature_position"] > 0].itertuples(index=False):
         if rec.feature_name not in rows:
             raise ValueError(f"feature column {rec.feature_name!r} not found in the rows to score")
-        terms.append((list(rows[rec.feature_name]), float(rec.impute_value), float(rec.scaler_mean),
+        transform = getattr(rec, "transform", None) or "none"
+        terms.append((list(apply_transform(rows[rec.feature_name], transform)), float(rec.impute_value), float(rec.scaler_mean),
                       float(rec.scaler_scale), float(rec.coefficient)))
     n = len(terms[0][0]) if terms else len(rows)
     out = np.empty(n, dtype=float)

@@ -58,12 +58,13 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
     },
     "response_logit_coefficients": {
         "feature_name": "object", "feature_position": "int64", "impute_value": "float64",
-        "scaler_mean": "float64", "scaler_scale": "float64", "coefficient": "float64", "params": "object",
+        "scaler_mean": "float64", "scaler_scale": "float64", "coefficient": "float64", "transform": "object",
+        "params": "object",
     },
 }
 assert list(TABLE_COLUMNS["response_gains"]) == GAINS_COLUMNS
 assert list(TABLE_COLUMNS["campaign_targets"]) == TARGET_COLUMNS
-assert list(TABLE_COLUMNS["response_logit_coefficients"])[:6] == COEFFICIENT_COLUMNS
+assert list(TABLE_COLUMNS["response_logit_coefficients"])[:7] == COEFFICIENT_COLUMNS
 assert list(TABLE_COLUMNS["response_feature_importance"])[:6] == IMPORTANCE_COLUMNS
 
 
@@ -137,6 +138,7 @@ def fit_response_model(
     importance_repeats: int = 3,
     importance_max_rows: int = 2000,
     n_threads: int | None = 1,
+    transforms: dict[str, str] | None = None,
 ) -> ResponseModelResult:
     """Run the response model end to end. See the module docstring for the outputs.
 
@@ -146,17 +148,24 @@ def fit_response_model(
     machine is shared (a dbt build runs models in parallel): OpenMP worker threads spin-wait, and an
     oversubscribed 2-core machine made gradient boosting ten times slower with 2 threads than with 1.
     ``None`` leaves the libraries' defaults.
+    ``transforms``: feature -> 'log1p' / 'none', applied to the raw columns before everything else and
+    recorded in the coefficient table (so SQL scoring reads the raw columns).
     """
+    if transforms:
+        from custseg.response.inputs import to_pandas
+        from custseg.response.transforms import transform_frame
+
+        data = transform_frame(to_pandas(data), list(transforms), transforms)
     if n_threads is None:
         return _fit(data, label_col, id_col, feature_cols, exclude, candidates, n_folds, random_state,
-                    selection_metric, hits_scale_to, importance_repeats, importance_max_rows)
+                    selection_metric, hits_scale_to, importance_repeats, importance_max_rows, transforms or {})
     with threadpool_limits(limits=n_threads):
         return _fit(data, label_col, id_col, feature_cols, exclude, candidates, n_folds, random_state,
-                    selection_metric, hits_scale_to, importance_repeats, importance_max_rows)
+                    selection_metric, hits_scale_to, importance_repeats, importance_max_rows, transforms or {})
 
 
 def _fit(data, label_col, id_col, feature_cols, exclude, candidates, n_folds, random_state,
-         selection_metric, hits_scale_to, importance_repeats, importance_max_rows) -> ResponseModelResult:
+         selection_metric, hits_scale_to, importance_repeats, importance_max_rows, transforms) -> ResponseModelResult:
     t0 = time.perf_counter()
     rd = prepare_response_data(data, label_col=label_col, id_col=id_col, feature_cols=feature_cols,
                                exclude=exclude)
@@ -212,7 +221,7 @@ def _fit(data, label_col, id_col, feature_cols, exclude, candidates, n_folds, ra
     importance["model"] = chosen.name
     timings["importance"] = time.perf_counter() - t
 
-    coefficients = logit_coefficients_table(logit_model, rd.feature_names)
+    coefficients = logit_coefficients_table(logit_model, rd.feature_names, transforms)
     coefficients["params"] = logit_candidate.params_json
     timings["total"] = time.perf_counter() - t0
 

@@ -1,0 +1,20 @@
+"""campaign_targets: the target list: top N or top share (var response.targets_top) of a population
+(var response.targets_population; coil2000: the 800 most likely of the 4,000 unlabeled evaluation households).
+
+Thin: the fit lives in custseg.response (tested with pytest) and is shared by the six response models of a
+build. Input: response_training_set (label of the target campaign, features as of its mailing); features:
+seed model_feature_sets (model = 'response'); settings: var 'dataset' and var 'response'
+(custseg/response/settings.py).
+"""
+
+
+def model(dbt, session):
+    dataset = dbt.config.get("dataset")
+    overrides = dbt.config.get("response")
+    dbt.config(materialized="table")
+
+    from custseg.response.dbt_models import response_arrow_table
+
+    training_set = dbt.ref("response_training_set").arrow().read_all()
+    feature_sets = dbt.ref("model_feature_sets").arrow().read_all()
+    return response_arrow_table("campaign_targets", training_set, dataset, overrides, feature_sets)

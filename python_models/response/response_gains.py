@@ -1,0 +1,20 @@
+"""response_gains: one row per decile of the chosen model's out-of-fold probabilities on the labeled
+customers: customers, responders, cumulative gain, lift.
+
+Thin: the fit lives in custseg.response (tested with pytest) and is shared by the six response models of a
+build. Input: response_training_set (label of the target campaign, features as of its mailing); features:
+seed model_feature_sets (model = 'response'); settings: var 'dataset' and var 'response'
+(custseg/response/settings.py).
+"""
+
+
+def model(dbt, session):
+    dataset = dbt.config.get("dataset")
+    overrides = dbt.config.get("response")
+    dbt.config(materialized="table")
+
+    from custseg.response.dbt_models import response_arrow_table
+
+    training_set = dbt.ref("response_training_set").arrow().read_all()
+    feature_sets = dbt.ref("model_feature_sets").arrow().read_all()
+    return response_arrow_table("response_gains", training_set, dataset, overrides, feature_sets)
