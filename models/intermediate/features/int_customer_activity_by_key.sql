@@ -40,7 +40,7 @@ spend_from_order_lines as (
         customer_id,
         'spend' as activity_type,
         lower(product_category) as source_key,
-        cast(sum(line_amount) as double) as activity_value
+        sum(line_amount) as activity_value
     from snapshot_purchases
     where product_category is not null
     group by snapshot_name, customer_id, lower(product_category)
@@ -52,7 +52,7 @@ purchases_from_order_lines as (
         customer_id,
         'purchases' as activity_type,
         lower(sales_channel) as source_key,
-        cast(count(distinct invoice_id) as double) as activity_value
+        cast(count(distinct invoice_id) as decimal(38, 4)) as activity_value
     from snapshot_purchases
     where sales_channel is not null
     group by snapshot_name, customer_id, lower(sales_channel)
@@ -64,7 +64,7 @@ summary_activity as (
         customer_activity.customer_id,
         customer_activity.activity_type,
         lower(customer_activity.activity_key) as source_key,
-        customer_activity.value as activity_value
+        cast(customer_activity.value as decimal(38, 4)) as activity_value
     from customer_activity
     cross join snapshots
     where customer_activity.customer_id is not null
@@ -85,7 +85,8 @@ final as (
         unioned.customer_id,
         unioned.activity_type,
         coalesce(activity_keys.feature_key, unioned.source_key) as activity_key,
-        sum(unioned.activity_value) as activity_value
+        -- Exact decimal sums: identical whatever the thread count (doubles would differ in the last bit).
+        cast(sum(unioned.activity_value) as decimal(38, 4)) as activity_value
     from unioned
     left join activity_keys
         on unioned.activity_type = activity_keys.activity_type
