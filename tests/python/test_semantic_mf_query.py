@@ -19,6 +19,14 @@ DIMENSIONS = [
                 where x.rfm_segment = rfm.rfm_segment) as response_rate
         from customer_rfm as rfm group by rfm.rfm_segment
     """),
+    ("customer__segment_name", """
+        select seg.segment_name as dimension, count(*) as customers, sum(rfm.monetary) as revenue,
+               (select sum(r.responded) * 1.0 / count(r.responded) from campaign_responses as r
+                inner join customer_segments as x on r.customer_id = x.customer_id
+                where x.segment_name = seg.segment_name) as response_rate
+        from customer_rfm as rfm inner join customer_segments as seg on rfm.customer_id = seg.customer_id
+        group by seg.segment_name
+    """),
 ]
 
 

@@ -1,0 +1,59 @@
+"""The analyses an analyst runs (analyses/*.sql), compiled by dbt and run in DuckDB on the serving copies."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import duckdb
+import pytest
+
+from custseg.dbt_runner import run_dbt
+
+pytestmark = pytest.mark.slow
+
+
+def _compile(published, name: str, extra_vars: dict | None = None) -> str:
+    run_dbt("compile", dataset="sample", raw_data_dir=published.raw_dir, db_path=published.db,
+            target_path=published.target_path, extra_vars=extra_vars, args=["--select", name])
+    return (published.target_path / "compiled" / "custseg" / "analyses" / f"{name}.sql").read_text()
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str):
+    *setup, query = con.extract_statements(sql)  # DuckDB's own parser: comments may hold semicolons
+    for statement in setup:
+        con.execute(statement)
+    return con.execute(query).df()
+
+
+def test_segment_mix_by_country_splits_every_segmented_customer(published_sample):
+    sql = _compile(published_sample, "segment_mix_by_country")
+    with duckdb.connect(str(published_sample.serving_db), read_only=True) as con:
+        mix = _run(con, sql)
+        segmented = con.execute("select count(*) from customer_segments").fetchone()[0]
+    assert mix["customers"].sum() == segmented
+    assert mix.groupby("country")["share_of_country"].sum().to_numpy() == pytest.approx(1.0)
+    assert (mix["country"] != "unknown").all()  # the sample world has a region for every customer
+
+
+def test_segment_migration_counts_moves_between_two_serving_copies(published_sample, tmp_path):
+    previous = tmp_path / "previous.duckdb"
+    shutil.copy(published_sample.serving_db, previous)
+    os.chmod(previous, 0o644)
+    with duckdb.connect(str(previous)) as con:  # an older build: 10 customers were elsewhere, 5 not yet there
+        con.execute("update customer_segments set segment_name = 'an old segment' where customer_id in "
+                    "(select customer_id from customer_segments order by customer_id limit 10)")
+        con.execute("delete from customer_segments where customer_id in "
+                    "(select customer_id from customer_segments order by customer_id desc limit 5)")
+    sql = _compile(published_sample, "segment_migration",
+                   {"previous_serving_db": str(previous), "current_serving_db": str(published_sample.serving_db)})
+    with duckdb.connect() as con:
+        moves = _run(con, sql)
+    with duckdb.connect(str(published_sample.serving_db), read_only=True) as con:
+        customers = con.execute("select count(*) from customer_segments").fetchone()[0]
+
+    assert moves["customers"].sum() == customers
+    assert moves.loc[moves["from_segment"] == "an old segment", "customers"].sum() == 10
+    assert moves.loc[moves["from_segment"] == "new customer", "customers"].sum() == 5
+    assert moves.loc[moves["is_unchanged"], "customers"].sum() == customers - 15
+    assert "no longer a customer" not in set(moves["to_segment"])
