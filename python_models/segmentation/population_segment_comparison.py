@@ -14,8 +14,6 @@ def model(dbt, session):
 
     from custseg.segmentation.dbt_models import population_comparison
 
-    members = dbt.ref("population_members").arrow().read_all()
+    members = dbt.ref("population_features").arrow().read_all()
     feature_sets = dbt.ref("model_feature_sets").arrow().read_all()
-    as_of = dbt.ref("customer_features").aggregate("max(as_of_date) as as_of_date").fetchall()[0][0]
-    as_of_year = as_of.year if as_of is not None else None
-    return population_comparison(members, dataset, overrides, feature_sets, as_of_year)
+    return population_comparison(members, dataset, overrides, feature_sets)

@@ -85,8 +85,10 @@ def population_comparison(population_members, dataset: str | None = None,
         from custseg.segmentation.population import COMPARISON_COLUMNS, comparison_table
 
         return comparison_table(np.array([]), np.array([]), {})[list(COMPARISON_COLUMNS)]
-    df = _input(df, ["person_id", "is_customer", *feats], "population_members")
-    customers = df.loc[df["is_customer"].fillna(False).astype(bool), ["person_id", *feats]]
+    # Unknown membership (null, e.g. CoIL's unlabelled evaluation households) is not a customer.
+    df = df.assign(is_customer=df["is_customer"].astype("boolean").fillna(False).astype(bool))
+    df = _input(df, ["person_id", "is_customer", *feats], "population_features")
+    customers = df.loc[df["is_customer"], ["person_id", *feats]]
 
     def compute():
         table, _, _ = compare_with_population(df.drop(columns="is_customer"), customers, feats,

@@ -1,4 +1,4 @@
-"""segment_profiles: one row per segment: size, share, mean of each feature (raw units).
+"""segment_profiles_fitted: one row per segment from the k-means fit: size, share, mean of each feature (raw units).
 
 Thin: the k-means fit lives in custseg.segmentation (tested with pytest); one fit is shared
 by the segmentation models of a build. Features: seed model_feature_sets (model =
