@@ -6,8 +6,8 @@
 --   duckdb < target/compiled/custseg/analyses/segment_migration.sql
 -- Point it at other copies with --vars '{previous_serving_db: ..., current_serving_db: ...}'.
 {%- set serving = 'warehouse/serving/' ~ var('dataset') %}
-attach if not exists '{{ var("previous_serving_db", serving ~ ".previous.duckdb") }}' as previous_build (read_only);
-attach if not exists '{{ var("current_serving_db", serving ~ ".duckdb") }}' as current_build (read_only);
+attach if not exists '{{ var("previous_serving_db", serving ~ ".previous.duckdb") }}' as previous_build (read_only);  -- noqa: PRS
+attach if not exists '{{ var("current_serving_db", serving ~ ".duckdb") }}' as current_build (read_only);  -- noqa: PRS
 
 with previous_segments as (
     select
@@ -44,4 +44,4 @@ final as (
 )
 
 select * from final
-order by from_segment, customers desc, to_segment
+order by from_segment asc, customers desc, to_segment asc

@@ -28,7 +28,7 @@ ranked_countries as (
     select
         customer_id,
         country,
-        row_number() over (partition by customer_id order by orders desc, country) as country_rank
+        row_number() over (partition by customer_id order by orders desc, country asc) as country_rank
     from country_orders
 ),
 
@@ -65,4 +65,4 @@ final as (
 )
 
 select * from final
-order by country_customers desc, country, customers desc, segment_name
+order by country_customers desc, country asc, customers desc, segment_name asc

@@ -57,3 +57,21 @@ def test_segment_migration_counts_moves_between_two_serving_copies(published_sam
     assert moves.loc[moves["from_segment"] == "new customer", "customers"].sum() == 5
     assert moves.loc[moves["is_unchanged"], "customers"].sum() == customers - 15
     assert "no longer a customer" not in set(moves["to_segment"])
+
+
+@pytest.mark.parametrize(("budget", "cost"), [(100, 0.85), (250, 2.5)])
+def test_mailing_budget_target_list_is_the_best_scores_that_fit_the_budget(published_sample, budget, cost):
+    sql = _compile(published_sample, "mailing_budget_targets", {"mailing_budget": budget, "cost_per_letter": cost})
+    with duckdb.connect(str(published_sample.serving_db), read_only=True) as con:
+        targets = _run(con, sql)
+        scores = con.execute("select customer_id, response_probability from response_scores").df()
+
+    assert len(scores) > 0, "the sample world has campaign responses: response_scores must have rows"
+    expected_letters = min(int(budget // cost), len(scores))
+    assert len(targets) == expected_letters
+    assert targets["cumulative_cost"].max() <= budget
+    assert targets["mailing_rank"].tolist() == list(range(1, expected_letters + 1))
+    chosen = set(targets["customer_id"])
+    best_left_out = scores.loc[~scores["customer_id"].isin(chosen), "response_probability"].max()
+    assert targets["response_probability"].min() >= best_left_out
+    assert targets["expected_responders"].iloc[-1] == pytest.approx(targets["response_probability"].sum())

@@ -192,14 +192,20 @@ def gains_and_lift(gains: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def target_deciles(deciles: pd.DataFrame) -> plt.Figure:
-    data = deciles.sort_values("response_decile")
-    fig, ax = plt.subplots(figsize=(7, 4))
-    ax.bar(data["response_decile"].astype(int), data["customers"], color=PALETTE[0])
-    ax.set_xlabel("response decile (1 = most likely to respond)")
-    ax.set_ylabel("customers on the target list")
-    ax.set_xticks(data["response_decile"].astype(int))
-    ax.set_title("Target list by response decile")
+def target_list(all_probabilities: np.ndarray, cutoff: float, groups: pd.DataFrame, group_label: str) -> plt.Figure:
+    """Left: where the target list cuts the score distribution. Right: who is on the list, by ``group_label``."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    left.hist(all_probabilities, bins=40, color=PALETTE[7])
+    left.axvline(cutoff, color=PALETTE[3], linestyle="--", label=f"lowest score on the list ({cutoff:.2f})")
+    left.set_xlabel("response probability")
+    left.set_ylabel("customers")
+    left.set_title("Scores of all customers")
+    left.legend()
+    data = groups.sort_values("customers", ascending=True)
+    right.barh(data["group"].astype(str), data["customers"], color=PALETTE[0])
+    right.set_xlabel("customers on the target list")
+    right.set_title(f"Target list by {group_label}")
+    fig.tight_layout()
     return fig
 
 

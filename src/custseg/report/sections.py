@@ -137,21 +137,29 @@ def _gains(wh: WarehouseTables) -> Rendered:
 
 
 def _targets(wh: WarehouseTables) -> Rendered:
-    deciles = wh.query("select response_decile, count(*) as customers from campaign_targets group by 1 order by 1")
     summary = wh.query(
         "select count(*) as customers, min(response_probability) as lowest_probability, "
         "avg(response_probability) as mean_probability, max(response_probability) as highest_probability, "
         "sum(response_probability) as expected_responders from campaign_targets")
-    out = Rendered(figures={"target_deciles": figures.to_png_base64(figures.target_deciles(deciles))},
-                   tables=[("Target list", html_table(summary))])
-    if wh.has("customer_segments") and {"customer_id", "segment_name"} <= set(wh.columns("customer_segments")):
-        by_segment = wh.query(
-            "select segments.segment_name, count(*) as customers, avg(targets.response_probability) as mean_probability "
+    scores = wh.table("response_scores") if wh.has("response_scores") else wh.table("campaign_targets")
+    has_segments = wh.has("customer_segments") and {"customer_id", "segment_name"} <= set(wh.columns("customer_segments"))
+    if has_segments:
+        groups = wh.query(
+            "select coalesce(segments.segment_name, 'no segment') as \"group\", count(*) as customers, "
+            "avg(targets.response_probability) as mean_probability "
             "from campaign_targets as targets "
             "left join customer_segments as segments on targets.customer_id = segments.customer_id "
-            "group by 1 order by customers desc, segments.segment_name")
-        out.tables.append(("Target list by customer segment", html_table(by_segment)))
-    return out
+            "group by 1 order by customers desc, 1")
+    else:
+        groups = wh.query("select 'decile ' || response_decile as \"group\", count(*) as customers, "
+                          "avg(response_probability) as mean_probability from campaign_targets group by 1 order by 1")
+    figure = figures.target_list(scores["response_probability"].astype(float).to_numpy(),
+                                 float(summary["lowest_probability"].iloc[0]), groups,
+                                 "customer segment" if has_segments else "response decile")
+    return Rendered(figures={"target_list": figures.to_png_base64(figure)},
+                    tables=[("Target list", html_table(summary)),
+                            ("Target list by " + ("customer segment" if has_segments else "response decile"),
+                             html_table(groups.rename(columns={"group": "segment" if has_segments else "decile"})))])
 
 
 def _data_quality(wh: WarehouseTables) -> Rendered:
@@ -193,9 +201,10 @@ SECTIONS: tuple[Section, ...] = (
             {"response_gains": ("decile", "cumulative_customers_share", "cumulative_gain", "lift",
                                 "cumulative_lift")},
             ("gains_lift",), _gains),
-    Section("targets", "Target list", "The customers selected for the next campaign.",
+    Section("targets", "Target list", "The customers selected for the next campaign: where the list cuts "
+            "the scores, and who is on it.",
             {"campaign_targets": ("customer_id", "response_probability", "response_decile")},
-            ("target_deciles",), _targets),
+            ("target_list",), _targets),
     Section("data_quality", "Data quality", "Raw rows that did not pass the cleaning rules, by reason (nothing is "
             "dropped silently: every one is in rejected_rows with its raw values).",
             {"rejected_rows": ("entity", "reject_reason")},
