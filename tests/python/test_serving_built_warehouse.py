@@ -25,9 +25,17 @@ def test_serving_copy_holds_exactly_the_public_tables_with_the_built_rows(publis
             assert serving.execute(f'select count(*) from "{name}"').fetchone()[0] == rows, name
             parquet = published_sample.parquet_dir / f"{name}.parquet"
             assert duckdb.sql(f"select count(*) from '{parquet}'").fetchall()[0][0] == rows, name
+        # the docs travel with the data: a BI tool shows dbt's descriptions next to each table and field
         comments = dict(serving.execute("select table_name, comment from duckdb_tables()").fetchall())
+        column_comments = {(t, c): comment for t, c, comment in serving.execute(
+            "select table_name, column_name, comment from duckdb_columns() where not internal").fetchall()}
         for name, table in public.items():
-            assert comments[name] == (table.description or None), name
+            assert table.description and comments[name] == table.description, name
+            for column, description in table.columns.items():
+                if description and (name, column) in column_comments:
+                    assert column_comments[(name, column)] == description, (name, column)
+        described = sum(1 for comment in column_comments.values() if comment)
+        assert described > 0.9 * len(column_comments)
     finally:
         built.close()
         serving.close()

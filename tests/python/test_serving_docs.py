@@ -1,0 +1,33 @@
+"""Docs for the readers: `make docs` writes the static dbt docs site, with the exposures and every table
+that the serving copy publishes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_make_docs_writes_the_static_site_with_the_exposures(published_sample, repo_root):
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "docs", "DATASET=sample", f"RAW_DATA_DIR={published_sample.raw_dir}",
+         f"WAREHOUSE_DIR={published_sample.warehouse_dir}", f"DBT_TARGET_PATH={published_sample.target_path}",
+         f"DBT_LOG_PATH={published_sample.target_path / 'logs'}"],
+        cwd=repo_root, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+    site = published_sample.target_path / "static_index.html"
+    assert site.stat().st_size > 100_000
+    manifest = json.loads((published_sample.target_path / "manifest.json").read_text())
+    assert {"exposure.custseg.customer_segments_report", "exposure.custseg.marketing_bi_dashboard"} <= set(
+        manifest["exposures"])
+    catalog = json.loads((published_sample.target_path / "catalog.json").read_text())
+    documented = {node["metadata"]["name"] for node in catalog["nodes"].values()}
+    with duckdb.connect(str(published_sample.serving_db), read_only=True) as con:
+        served = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+    assert served <= documented
+    assert "customer_segments_report" in site.read_text(encoding="utf-8")
