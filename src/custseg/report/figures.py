@@ -55,7 +55,7 @@ def segment_sizes(profiles: pd.DataFrame) -> plt.Figure:
 def segment_profile_heatmap(profiles: pd.DataFrame) -> plt.Figure:
     """Mean of every feature by segment, coloured by how far it is from the other segments (z-score)."""
     data = profiles.sort_values("segment_id")
-    features = [c for c in data.columns if c.startswith("mean_")]
+    features = [c for c in data.columns if c.startswith("mean_") and data[c].notna().any()]  # skip all-null
     values = data[features].astype(float).to_numpy()
     spread = np.nanstd(values, axis=0)
     z = (values - np.nanmean(values, axis=0)) / np.where(spread > 0, spread, 1.0)

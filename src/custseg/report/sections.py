@@ -62,8 +62,8 @@ def _overview(wh: WarehouseTables) -> Rendered:
 
 def _segments(wh: WarehouseTables) -> Rendered:
     profiles = wh.table("segment_profiles")
-    if not any(c.startswith("mean_") for c in profiles.columns):
-        raise ValueError("segment_profiles has no mean_<feature> column to draw the profile heatmap from")
+    if not any(c.startswith("mean_") and profiles[c].notna().any() for c in profiles.columns):
+        raise ValueError("segment_profiles has no mean_<feature> column with values to draw the heatmap from")
     summary = _present(profiles.sort_values("segment_id"),
                        ["segment_id", "segment_name", "customers", "share", "revenue_share", "response_rate"])
     return Rendered(
