@@ -155,3 +155,12 @@ def test_missing_manifest_and_database_are_named(built, tmp_path):
         publish(built["db"], tmp_path / "nothing.json", built["serving"], "shop")
     with pytest.raises(FileNotFoundError, match="nowhere.duckdb"):
         publish(tmp_path / "nowhere.duckdb", built["manifest"], built["serving"], "shop")
+
+
+def test_the_command_says_why_it_published_nothing(built, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "custseg.serving", "--db", str(built["db"]),
+                           "--manifest", str(tmp_path / "nothing.json"), "--serving-dir", str(built["serving"]),
+                           "--dataset", "shop"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: dbt manifest not found") and "nothing.json" in proc.stderr
+    assert not (built["serving"] / "shop.duckdb").exists()

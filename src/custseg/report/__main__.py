@@ -15,7 +15,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dataset", required=True, help="data set name shown in the report")
     parser.add_argument("--out", required=True, help="the HTML file to write")
     args = parser.parse_args(argv)
-    result = build_report(args.db, args.dataset, args.out)
+    try:
+        result = build_report(args.db, args.dataset, args.out)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps({
         "report": str(result.path), "bytes": result.bytes,
         "sections": {s.section.key: s.status for s in result.sections},

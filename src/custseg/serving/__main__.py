@@ -16,7 +16,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serving-dir", required=True, help="where to publish, e.g. warehouse/serving")
     parser.add_argument("--dataset", required=True, help="data set name: the file is <serving-dir>/<dataset>.duckdb")
     args = parser.parse_args(argv)
-    result = publish(args.db, args.manifest, args.serving_dir, args.dataset)
+    try:
+        result = publish(args.db, args.manifest, args.serving_dir, args.dataset)
+    except (FileNotFoundError, RuntimeError, ValueError) as exc:  # nothing was replaced: say why, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps({
         "serving_db": str(result.duckdb_path), "parquet_dir": str(result.parquet_dir),
         "tables": len(result.row_counts), "rows": sum(result.row_counts.values()),
