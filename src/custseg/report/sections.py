@@ -56,7 +56,7 @@ def _overview(wh: WarehouseTables) -> Rendered:
     out = Rendered(tables=[("Public tables in this warehouse", html_table(counts))])
     if wh.has("customer_rfm") and "as_of_date" in wh.columns("customer_rfm"):
         as_of = wh.query("select max(as_of_date) as as_of_date from customer_rfm")["as_of_date"].iloc[0]
-        out.notes.append(f"Values are computed as of {as_of}.")
+        out.notes.append(f"Values are computed as of {str(as_of)[:10]}.")
     return out
 
 
