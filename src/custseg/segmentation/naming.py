@@ -78,7 +78,8 @@ def _base_words(feature: str) -> dict[str, Words]:
         return {"high": ("family", "families"), "low": ("single", None)}
     if "tenure" in f:
         return {"high": ("long-standing", "veterans"), "low": ("new", "newcomers")}
-    label = feature.replace("_", " ")
+    # Column prefixes say where a feature comes from (hh_: CoIL household code), not what it means.
+    label = re.sub(r"^(hh|log1p)_", "", feature).replace("_", " ")
     return {"high": (f"high {label}", None), "low": (f"low {label}", None)}
 
 
