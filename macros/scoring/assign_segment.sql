@@ -24,7 +24,7 @@
             {%- set feature_names = rows.columns[0].values() | list -%}
         {%- endif -%}
     {%- endif -%}
-    {%- set float = segment_scoring_double() -%}
+    {%- set float = scoring_double() -%}
     {%- if feature_names | length == 0 %}
     select
         cast(null as {{ dbt.type_string() }}) as {{ id_column }},
@@ -115,16 +115,3 @@
     where distance_rank = 1
     {%- endif %}
 {%- endmacro %}
-
-{#- A 64-bit float type for scoring. dbt.type_float() is 32-bit on DuckDB and Spark, which loses ~1e-7
-    of precision and could flip near-ties, so the macro casts to a double explicitly. -#}
-{% macro segment_scoring_double() -%}
-    {{ return(adapter.dispatch('segment_scoring_double', 'custseg')()) }}
-{%- endmacro %}
-
-{% macro default__segment_scoring_double() -%}double precision{%- endmacro %}
-{% macro duckdb__segment_scoring_double() -%}double{%- endmacro %}
-{% macro spark__segment_scoring_double() -%}double{%- endmacro %}
-{% macro databricks__segment_scoring_double() -%}double{%- endmacro %}
-{% macro trino__segment_scoring_double() -%}double{%- endmacro %}
-{% macro bigquery__segment_scoring_double() -%}float64{%- endmacro %}

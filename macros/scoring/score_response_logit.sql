@@ -24,7 +24,7 @@
             {%- set feature_names = rows.columns[0].values() | list -%}
         {%- endif -%}
     {%- endif -%}
-    {%- set float = response_scoring_double() -%}
+    {%- set float = scoring_double() -%}
     {%- if feature_names | length == 0 %}
     select
         cast(null as {{ dbt.type_string() }}) as {{ id_column }},
@@ -86,15 +86,3 @@
     from logit_linear
     {%- endif %}
 {%- endmacro %}
-
-{#- A 64-bit float type (dbt.type_float() is 32-bit on DuckDB and Spark, too coarse for 1e-9 agreement). -#}
-{% macro response_scoring_double() -%}
-    {{ return(adapter.dispatch('response_scoring_double', 'custseg')()) }}
-{%- endmacro %}
-
-{% macro default__response_scoring_double() -%}double precision{%- endmacro %}
-{% macro duckdb__response_scoring_double() -%}double{%- endmacro %}
-{% macro spark__response_scoring_double() -%}double{%- endmacro %}
-{% macro databricks__response_scoring_double() -%}double{%- endmacro %}
-{% macro trino__response_scoring_double() -%}double{%- endmacro %}
-{% macro bigquery__response_scoring_double() -%}float64{%- endmacro %}
