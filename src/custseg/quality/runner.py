@@ -105,18 +105,79 @@ def failure_message(results: pd.DataFrame) -> str:
     )
 
 
-def load_and_validate(dataset: str, relations: dict[str, dict[str, object]]) -> pd.DataFrame:
-    """Read only the columns the suites need from DuckDB relations, then ``validate_tables``.
+# Tables above this many rows are checked with exact SQL aggregates over every row; Great Expectations
+# then validates a deterministic sample of this many rows (for example values). See sql_counts.py.
+MAX_PANDAS_ROWS = 200_000
 
-    ``relations`` is {'raw'|'clean': {table: relation}}, as a dbt Python model gets from ``dbt.ref``.
+
+def _sample(relation, columns: list[str], rows: int):
+    """A deterministic pseudo-random sample: the ``rows`` rows with the smallest hash of the checked columns
+    (a top-N, so memory stays bounded; ties are identical rows)."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    return relation.query("quality_table", f"select {cols} from quality_table order by hash({cols}), {cols} "
+                                           f"limit {int(rows)}")
+
+
+def _validate_large(relation, columns: list[str], table: str, checks: list[Check], rows: int) -> list[dict]:
+    """Exact counts from SQL over all rows; GE on a sample supplies example values of failed checks."""
+    from custseg.quality.sql_counts import sql_outcomes
+
+    outcomes = sql_outcomes(relation, checks)
+    sampled = {i: row for i, row in enumerate(_validate(_sample(relation, columns, rows).df(), table, checks))}
+    results = []
+    for index, (check, outcome) in enumerate(zip(checks, outcomes)):
+        details = ""
+        if not outcome.success:
+            examples = sampled[index]["details"]
+            details = (f"{examples} " if examples else "") + f"(counted in SQL over all rows; GE on a {rows}-row sample)"
+        results.append({"table_name": table, "column_name": check.column, "expectation": check.expectation,
+                        "success": outcome.success, "unexpected_count": outcome.unexpected_count,
+                        "element_count": outcome.element_count, "details": details})
+    return results
+
+
+def load_and_validate(dataset: str, relations: dict[str, dict[str, object]],
+                      max_rows: int = MAX_PANDAS_ROWS) -> pd.DataFrame:
+    """Validate DuckDB relations (as a dbt Python model gets from ``dbt.ref``) with the suites.
+
+    ``relations`` is {'raw'|'clean': {table: relation}}. Tables of at most ``max_rows`` rows are read into
+    pandas (only the columns the suites need) and validated by Great Expectations as a whole; larger ones
+    get exact SQL aggregate counts plus GE on a deterministic ``max_rows`` sample (``_validate_large``), so
+    memory stays bounded whatever the size. Both routes give the same success and counts.
     """
     from custseg.quality.suites import columns_needed
 
-    frames: dict[str, dict[str, pd.DataFrame]] = {}
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    required = set(required_tables(dataset))
+    small: dict[str, dict[str, pd.DataFrame]] = {}
+    large_rows: list[dict] = []
     for kind, tables in relations.items():
         suites = suites_for(kind)
-        frames[kind] = {
-            table: relation.project(", ".join(f'"{c}"' for c in columns_needed(suites[table]))).df()
-            for table, relation in tables.items()
-        }
-    return validate_tables(dataset, frames)
+        small[kind] = {}
+        for table, relation in tables.items():
+            if table not in suites:
+                raise ValueError(f"no {kind} suite for table {table!r}")
+            columns = columns_needed(suites[table])
+            count = int(relation.query("quality_table", "select count(*) from quality_table").fetchall()[0][0])
+            if count <= max_rows:
+                small[kind][table] = relation.project(", ".join(f'"{c}"' for c in columns)).df()
+                continue
+            if table in required:
+                large_rows.append({"suite": kind, "table_name": table, "column_name": None,
+                                   "expectation": "ExpectTableRowCountToBeBetween", "success": True,
+                                   "unexpected_count": 0, "element_count": count, "details": ""})
+            large_rows.extend({"suite": kind, **row}
+                              for row in _validate_large(relation, columns, table, suites[table], max_rows))
+    results = validate_tables(dataset, small)
+    if large_rows:
+        results = pd.concat([results, pd.DataFrame(large_rows, columns=RESULT_COLUMNS)], ignore_index=True)
+        results["column_name"] = results["column_name"].astype("string")
+    return _sorted(results)
+
+
+def _sorted(results: pd.DataFrame) -> pd.DataFrame:
+    """Rows in suite order (raw, clean), then table, then the suite's check order: the same whatever the route."""
+    order = {"raw": 0, "clean": 1}
+    keyed = results.assign(_suite=results["suite"].map(order), _pos=range(len(results)))
+    return (keyed.sort_values(["_suite", "table_name", "_pos"], kind="stable")
+            .drop(columns=["_suite", "_pos"]).reset_index(drop=True))
