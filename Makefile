@@ -17,7 +17,9 @@ STAMP  := $(VENV)/.installed
 DB     := $(abspath $(WAREHOUSE_DIR))/$(DATASET).duckdb
 RAW    := $(abspath $(RAW_DATA_DIR))
 # dbt reads profiles.yml from this folder; the database path is absolute, so dbt works from anywhere.
-DBT_ENV := DBT_PROFILES_DIR=$(CURDIR) CUSTSEG_DB_PATH=$(DB) DBT_SEND_ANONYMOUS_USAGE_STATS=false
+# CUSTSEG_FIT_CACHE_DIR: fits whose inputs did not change are loaded, not refitted (src/custseg/fit_cache.py).
+DBT_ENV := DBT_PROFILES_DIR=$(CURDIR) CUSTSEG_DB_PATH=$(DB) DBT_SEND_ANONYMOUS_USAGE_STATS=false \
+	CUSTSEG_FIT_CACHE_DIR=$(abspath $(WAREHOUSE_DIR))/fit_cache/$(DATASET)
 DBT_VARS := --vars '{dataset: $(DATASET), raw_data_dir: "$(RAW)"}'
 DBT    := cd $(CURDIR) && $(DBT_ENV) $(BIN)/dbt
 SERVING_DIR := $(abspath $(WAREHOUSE_DIR))/serving
@@ -29,7 +31,7 @@ PUBLISH := $(BIN)/python -m custseg.serving --db $(DB) --manifest $(abspath $(DB
 REPORT := $(BIN)/python -m custseg.report --db $(SERVING_DIR)/$(DATASET).duckdb --dataset $(DATASET) \
 	--out $(abspath $(WAREHOUSE_DIR))/reports/$(DATASET).html
 
-.PHONY: build test setup data dbt-build pytest dbt-test-all lint docs publish report clean
+.PHONY: build test setup data dbt-build pytest dbt-test-all lint docs publish report bench clean
 
 ## build: set up, generate the sample data if missing, build the warehouse for $(DATASET), publish, report
 build: setup $(if $(filter sample,$(DATASET)),data)
@@ -73,5 +75,10 @@ lint: setup
 docs: setup
 	$(DBT) docs generate --static $(DBT_VARS)
 
+## bench: project build vs notebook approach vs floor at BENCH_SIZES order lines (table in bench/results/)
+BENCH_SIZES ?= 100k,1m,10m,50m
+bench: setup
+	$(BIN)/custseg bench --sizes $(BENCH_SIZES) --out bench/results
+
 clean:
-	rm -rf target logs $(WAREHOUSE_DIR)/*.duckdb
+	rm -rf target logs $(WAREHOUSE_DIR)/*.duckdb $(WAREHOUSE_DIR)/fit_cache

@@ -2,10 +2,58 @@
 -- Flags are independent (a cancellation may also lack a customer), so flag counts match the
 -- documented quirks of each source; reject_reason takes the first failing rule in priority order,
 -- starting with lines the reader could not parse or type (parse_error from staging).
+--
+-- Incremental: a build only classifies raw lines it has not seen, i.e. each file's rows beyond the
+-- last source_row already loaded from it (a new Parquet part or rows appended to a file). A new line
+-- is an exact duplicate when an identical line was loaded before or comes earlier in the same batch
+-- (the first loaded copy is kept; a full refresh keeps the first by source_file, source_row, which is
+-- the same copy unless a new file sorts before an old one). A rewritten or deleted file needs
+-- `dbt build --full-refresh`. line_key (a hash of the ten compared values) makes the duplicate
+-- check one equality join.
+{%- set compared = [
+    'invoice_id', 'stock_code', 'product_description', 'product_category', 'sales_channel',
+    'country', 'customer_id', 'quantity', 'unit_price', 'ordered_at'] %}
+{{ config(materialized='incremental', on_schema_change='fail') }}
+
 with order_lines as (
     select * from {{ ref('int_order_lines') }}
 ),
 
+{% if is_incremental() -%}
+loaded_files as (
+    select source_file, max(source_row) as last_source_row
+    from {{ this }}
+    group by source_file
+),
+
+new_lines as (
+    select order_lines.*
+    from order_lines
+    left join loaded_files on order_lines.source_file = loaded_files.source_file
+    where order_lines.source_row > coalesce(loaded_files.last_source_row, 0)
+),
+{%- else -%}
+new_lines as (
+    select * from order_lines
+),
+{%- endif %}
+
+keyed as (
+    select
+        *,
+        {{ line_key(compared) }} as line_key
+    from new_lines
+),
+
+{% if is_incremental() -%}
+-- Keys of new lines already loaded: an inner join, so the (small) batch is the hash table, not the table.
+loaded_keys as (
+    select distinct loaded.line_key
+    from {{ this }} as loaded
+    inner join keyed on loaded.line_key = keyed.line_key
+),
+
+{% endif -%}
 flagged as (
     select
         *,
@@ -16,13 +64,13 @@ flagged as (
         coalesce(quantity = 0, true) as has_zero_quantity,
         coalesce(quantity < 0 and not {{ is_cancellation('invoice_id') }}, false) as is_unexplained_negative,
         ordered_at is null as is_missing_date,
-        row_number() over (
-            partition by
-                invoice_id, stock_code, product_description, product_category, sales_channel,
-                country, customer_id, quantity, unit_price, ordered_at
-            order by source_file, source_row
-        ) > 1 as is_exact_duplicate
-    from order_lines
+        (
+            row_number() over (partition by line_key order by source_file, source_row) > 1
+            {%- if is_incremental() %}
+            or line_key in (select loaded_keys.line_key from loaded_keys)
+            {%- endif %}
+        ) as is_exact_duplicate
+    from keyed
 ),
 
 classified as (

@@ -1,7 +1,20 @@
 -- Clean order lines: purchases and the returns (cancellations) that offset them.
+-- Incremental like int_order_lines__classified: a build appends the clean lines of each file beyond
+-- the last source_row already loaded from it (rejected lines are never loaded, so the watermark only
+-- skips lines classified before).
+{{ config(materialized='incremental', on_schema_change='fail') }}
+
 with classified as (
     select * from {{ ref('int_order_lines__classified') }}
 ),
+{%- if is_incremental() %}
+
+loaded_files as (
+    select source_file, max(source_row) as last_source_row
+    from {{ this }}
+    group by source_file
+),
+{%- endif %}
 
 clean as (
     select
@@ -23,6 +36,12 @@ clean as (
         ordered_at
     from classified
     where reject_reason is null
+    {%- if is_incremental() %}
+        and source_row > coalesce((
+            select loaded_files.last_source_row from loaded_files
+            where loaded_files.source_file = classified.source_file
+        ), 0)
+    {%- endif %}
 )
 
 select * from clean

@@ -53,12 +53,14 @@ def response_model(training_set, dataset: str | None = None, overrides: Mapping 
         if key not in _CACHE:
             if len(_CACHE) >= _CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))
-            _CACHE[key] = fit_response_model(
+            from custseg.fit_cache import load_or_compute
+
+            _CACHE[key] = load_or_compute("response", key, lambda: fit_response_model(
                 df, label_col="label", id_col="customer_id", feature_cols=features,
                 candidates=default_candidates(class_weight=settings["class_weight"]),
                 n_folds=int(settings["n_folds"]), random_state=int(settings["random_state"]),
                 selection_metric=settings["selection_metric"], hits_scale_to=settings["hits_scale_to"],
-                transforms={f: "log1p" for f in settings["log1p"] or [] if f in features})
+                transforms={f: "log1p" for f in settings["log1p"] or [] if f in features}))
         return _CACHE[key], settings
 
 

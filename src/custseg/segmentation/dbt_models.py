@@ -41,7 +41,9 @@ def _cached(key: str, compute):
         if key not in _CACHE:
             if len(_CACHE) >= _CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))
-            _CACHE[key] = compute()
+            from custseg.fit_cache import load_or_compute
+
+            _CACHE[key] = load_or_compute("segmentation", key, compute)
         return _CACHE[key]
 
 
