@@ -28,10 +28,10 @@ def main(argv: list[str]) -> int:
 
     stages = []
     start = time.perf_counter()
-    features, training = features_of(raw_dir)
+    features, training, population = features_of(raw_dir)
     stages.append({"stage": "clean+features", "seconds": time.perf_counter() - start, "peak_mb": _peak_mb()})
     start = time.perf_counter()
-    figures = run_fits(features, training)
+    figures = run_fits(features, training, population)
     stages.append({"stage": "fits", "seconds": time.perf_counter() - start, "peak_mb": _peak_mb()})
     print(json.dumps({"approach": approach, "customers": len(features), "stages": stages, **figures}))
     return 0
