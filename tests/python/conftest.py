@@ -70,3 +70,22 @@ def make_build(repo_root):
 def published_sample(make_build, small_world, tmp_path_factory):
     """The small world built, published and reported by ``make build`` once per test session."""
     return make_build(small_world, tmp_path_factory.mktemp("published"))
+
+
+@pytest.fixture(scope="session")
+def full_build(shared_data, tmp_path_factory):
+    """``dbt build`` of a whole public data set (every model, data test, contract and unit test), once per
+    test session and data set; returns the path of its DuckDB file. Tests open it read-only."""
+    from custseg.dbt_runner import run_dbt
+
+    built: dict[str, Path] = {}
+
+    def build(dataset: str) -> Path:
+        if dataset not in built:
+            root = tmp_path_factory.mktemp(f"full_{dataset}")
+            db = root / f"{dataset}.duckdb"
+            run_dbt("build", dataset=dataset, raw_data_dir=shared_data, db_path=db, target_path=root / "target")
+            built[dataset] = db
+        return built[dataset]
+
+    return build

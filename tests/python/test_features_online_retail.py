@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custseg.dbt_runner import run_dbt
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
@@ -22,14 +21,11 @@ RAW_FILE = "online_retail/online_retail.csv.gz"
 
 
 @pytest.fixture(scope="module")
-def warehouse(shared_data, tmp_path_factory):
-    """customer_rfm and its parents built for online_retail, with their tests (contracts, unit tests)."""
+def warehouse(shared_data, full_build):
+    """customer_rfm of the full online_retail build (its tests, contracts and unit tests passed)."""
     if not (shared_data / RAW_FILE).is_file():
         pytest.fail(f"Online Retail file missing: {shared_data / RAW_FILE}")
-    work = tmp_path_factory.mktemp("features_online_retail")
-    db = work / "online_retail.duckdb"
-    run_dbt("build", dataset="online_retail", raw_data_dir=shared_data, db_path=db, target_path=work / "target",
-            args=["--select", "+customer_rfm rfm_segments", "--indirect-selection", "cautious"])
+    db = full_build("online_retail")
     with duckdb.connect(str(db), read_only=True) as con:
         rfm = con.sql("select * from customer_rfm").df()
         purchases = con.sql(

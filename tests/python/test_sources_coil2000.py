@@ -5,18 +5,13 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from custseg.dbt_runner import run_dbt
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def warehouse(shared_data, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("coil2000")
-    run_dbt("build", dataset="coil2000", raw_data_dir=shared_data, db_path=tmp / "coil2000.duckdb",
-            target_path=tmp / "target",
-            args=["--select", "+models/marts/core", "tests/sources", "--indirect-selection", "cautious"])
-    con = duckdb.connect(str(tmp / "coil2000.duckdb"), read_only=True)
+def warehouse(full_build):
+    con = duckdb.connect(str(full_build("coil2000")), read_only=True)
     yield con
     con.close()
 

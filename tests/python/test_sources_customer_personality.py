@@ -20,8 +20,8 @@ def build(tmp, raw_dir):
 
 
 @pytest.fixture(scope="module")
-def warehouse(shared_data, tmp_path_factory):
-    con = build(tmp_path_factory.mktemp("customer_personality"), shared_data)
+def warehouse(full_build):
+    con = duckdb.connect(str(full_build("customer_personality")), read_only=True)
     yield con
     con.close()
 

@@ -23,8 +23,8 @@ def build(tmp, dataset, raw_dir, extra_vars=None):
 
 
 @pytest.fixture(scope="module")
-def warehouse(shared_data, tmp_path_factory):
-    con = build(tmp_path_factory.mktemp("online_retail"), "online_retail", shared_data)
+def warehouse(full_build):
+    con = duckdb.connect(str(full_build("online_retail")), read_only=True)
     yield con
     con.close()
 
