@@ -21,6 +21,8 @@ RAW    := $(abspath $(RAW_DATA_DIR))
 DBT_ENV := DBT_PROFILES_DIR=$(CURDIR) CUSTSEG_DB_PATH=$(DB) DBT_SEND_ANONYMOUS_USAGE_STATS=false \
 	CUSTSEG_FIT_CACHE_DIR=$(abspath $(WAREHOUSE_DIR))/fit_cache/$(DATASET)
 DBT_VARS := --vars '{dataset: $(DATASET), raw_data_dir: "$(RAW)"}'
+# Extra dbt arguments, e.g. DBT_ARGS=--full-refresh after the raw files were rewritten.
+DBT_ARGS ?=
 DBT    := cd $(CURDIR) && $(DBT_ENV) $(BIN)/dbt
 SERVING_DIR := $(abspath $(WAREHOUSE_DIR))/serving
 # publish: the public tables, copied to $(SERVING_DIR)/$(DATASET).duckdb (read-only, swapped in atomically)
@@ -36,7 +38,7 @@ REPORT := $(BIN)/python -m custseg.report --db $(SERVING_DIR)/$(DATASET).duckdb 
 ## build: set up, generate the sample data if missing, build the warehouse for $(DATASET), publish, report
 build: setup $(if $(filter sample,$(DATASET)),data)
 	@mkdir -p $(WAREHOUSE_DIR)
-	$(DBT) build $(DBT_VARS)
+	$(DBT) build $(DBT_VARS) $(DBT_ARGS)
 	$(PUBLISH)
 	$(REPORT)
 
