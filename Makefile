@@ -52,6 +52,7 @@ report: setup
 
 ## test: set up, then the whole suite (pytest, and dbt build with every data and unit test)
 test: setup
+	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest
 	$(MAKE) build DATASET=sample WAREHOUSE_DIR=$(WAREHOUSE_DIR)
 

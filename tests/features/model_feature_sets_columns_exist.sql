@@ -6,8 +6,10 @@
 {%- set features_columns = [] %}
 {%- set training_columns = [] %}
 {%- if execute %}
-    {%- set features_columns = adapter.get_columns_in_relation(ref('customer_features')) | map(attribute='name') | map('lower') | list %}
-    {%- set training_columns = adapter.get_columns_in_relation(ref('response_training_set')) | map(attribute='name') | map('lower') | list %}
+    {%- set features_columns = adapter.get_columns_in_relation(ref('customer_features'))
+        | map(attribute='name') | map('lower') | list %}
+    {%- set training_columns = adapter.get_columns_in_relation(ref('response_training_set'))
+        | map(attribute='name') | map('lower') | list %}
 {%- endif %}
 with feature_sets as (
     select * from {{ ref('model_feature_sets') }}

@@ -14,11 +14,15 @@ customer_rfm as (
     select * from {{ ref('customer_rfm') }}
 ),
 
+target_campaign as (
+    select distinct response_campaign_id from training
+),
+
 target_mailing as (
     select min(campaign_responses.mailed_at) as mailed_at
     from {{ ref('campaign_responses') }} as campaign_responses
-    inner join (select distinct response_campaign_id from training) as target
-        on campaign_responses.campaign_id = target.response_campaign_id
+    inner join target_campaign
+        on campaign_responses.campaign_id = target_campaign.response_campaign_id
 )
 
 select

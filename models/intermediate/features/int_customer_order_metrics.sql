@@ -82,12 +82,12 @@ final as (
         cast(purchases.gross_revenue as double) as gross_revenue,
         cast(coalesce(returns.returned_amount, 0) as double) as returned_amount,
         cast(purchases.gross_revenue + coalesce(returns.returned_amount, 0) as double) as monetary,
-        {{ dbt.datediff('purchases.last_order_at', 'snapshots.as_of_date', 'day') }} as recency_days,
-        {{ dbt.datediff('purchases.first_order_at', 'snapshots.as_of_date', 'day') }} as tenure_days,
+        {{ dbt.datediff('purchases.last_order_at', 'snapshots.as_of_date', 'day') }} as recency_days,  -- noqa: LT05
+        {{ dbt.datediff('purchases.first_order_at', 'snapshots.as_of_date', 'day') }} as tenure_days,  -- noqa: LT05
         purchase_day_summary.frequency_repeat,
-        {{ dbt.datediff('purchase_day_summary.first_purchase_on', 'purchase_day_summary.last_purchase_on', 'day') }}
+        {{ dbt.datediff('purchase_day_summary.first_purchase_on', 'purchase_day_summary.last_purchase_on', 'day') }}  -- noqa: LT05
             as recency_clv,
-        {{ dbt.datediff('purchase_day_summary.first_purchase_on', 'snapshots.as_of_date', 'day') }} as t_days,
+        {{ dbt.datediff('purchase_day_summary.first_purchase_on', 'snapshots.as_of_date', 'day') }} as t_days,  -- noqa: LT05
         case
             when purchase_day_summary.frequency_repeat > 0
                 then cast(purchase_day_summary.repeat_revenue as double) / purchase_day_summary.frequency_repeat

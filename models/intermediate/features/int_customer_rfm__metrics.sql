@@ -52,7 +52,7 @@ from_activity as (
         cast(0 as double) as returned_amount,
         cast(activity_summary.monetary as double) as monetary,
         cast(activity_summary.recency_days as bigint) as recency_days,
-        cast({{ dbt.datediff('customers.customer_since', 'snapshots.as_of_date', 'day') }} as bigint) as tenure_days,
+        cast({{ dbt.datediff('customers.customer_since', 'snapshots.as_of_date', 'day') }} as bigint) as tenure_days,  -- noqa: LT05
         cast(null as bigint) as frequency_repeat,
         cast(null as bigint) as recency_clv,
         cast(null as bigint) as t_days,

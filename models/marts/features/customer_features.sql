@@ -8,7 +8,7 @@ with features as (
 
 final as (
     select
-        features.customer_id,
+        features.customer_id,  -- noqa: CV03
         {{ columns_except(ref('int_customer_features__snapshots'), ['customer_id', 'snapshot_name'], 'features') }}
     from features
 )

@@ -32,7 +32,7 @@ final as (
         features.customer_id,
         snapshots.campaign_id as response_campaign_id,
         cast(target_responses.label as integer) as label,
-        target_responses.label is not null as is_labeled,
+        target_responses.label is not null as is_labeled,  -- noqa: CV03
         {{ columns_except(ref('int_customer_features__snapshots'), ['customer_id', 'snapshot_name'], 'features') }}
     from features
     cross join snapshots
