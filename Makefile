@@ -71,7 +71,9 @@ data: data/sample/world.json
 data/sample/world.json: | $(STAMP)
 	$(BIN)/custseg generate --out data/sample --customers $(SAMPLE_CUSTOMERS) --seed $(SEED)
 
+## lint: sqlfluff (dbt templater) on the SQL of models, macros, analyses and tests
 lint: setup
+	@mkdir -p $(WAREHOUSE_DIR)
 	cd $(CURDIR) && $(DBT_ENV) $(BIN)/sqlfluff lint models macros analyses tests
 
 ## docs: the dbt docs site; --static also writes one self-contained file, $(DBT_TARGET_PATH)/static_index.html
