@@ -19,9 +19,9 @@ targets_population     who may be targeted: 'all', 'labeled' or 'unlabeled' (coi
 
 from __future__ import annotations
 
-import ast
-import json
 from collections.abc import Mapping
+
+from custseg.dbt_vars import parse_var as _parse
 
 BASE = {
     "features": None, "log1p": [], "n_folds": 5, "random_state": 0, "selection_metric": "roc_auc",
@@ -31,18 +31,6 @@ DATASETS: dict[str, dict] = {
     "coil2000": {"hits_scale_to": 4000, "targets_top": 800, "targets_population": "unlabeled"},
 }
 
-
-def _parse(value):
-    if isinstance(value, str):
-        text = value.strip()
-        if text in ("", "None", "none", "null"):
-            return None
-        for parse in (json.loads, ast.literal_eval):
-            try:
-                return parse(text)
-            except (ValueError, SyntaxError):
-                continue
-    return value
 
 
 def feature_set(feature_sets, dataset: str | None) -> dict:

@@ -34,9 +34,9 @@ log RFM (the notebooks' choice); Customer Personality has demographics and spend
 
 from __future__ import annotations
 
-import ast
-import json
 from collections.abc import Mapping
+
+from custseg.dbt_vars import parse_var as _parse
 
 BASE = {
     "k_min": 2, "k_max": 10, "k": None, "silhouette_tolerance": 0.02, "pca_components": None, "n_init": 10, "random_state": 42,
@@ -64,20 +64,6 @@ DATASETS: dict[str, dict] = {
              "log1p": ["recency_days", "frequency", "monetary", "average_order_value"]},
 }
 
-
-def _parse(value):
-    """dbt may hand a var over as text: accept JSON or a Python literal; '' / 'None' -> None."""
-    if isinstance(value, str):
-        text = value.strip()
-        if text in ("", "None", "none", "null"):
-            return None
-        for parse in (json.loads, ast.literal_eval):
-            try:
-                return parse(text)
-            except (ValueError, SyntaxError):
-                continue
-        return value
-    return value
 
 
 def feature_set(feature_sets, dataset: str | None, model: str) -> dict:
