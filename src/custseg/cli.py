@@ -28,7 +28,8 @@ def _bench(args: argparse.Namespace) -> int:
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         raise SystemExit(f"unknown size(s) {unknown}: choose from {sorted(SIZES)}")
-    run_bench(sizes, Path(args.out), notebook_max_lines=args.notebook_max_lines)
+    runs = tuple(r.strip() for r in args.runs.split(",") if r.strip())
+    run_bench(sizes, Path(args.out), notebook_max_lines=args.notebook_max_lines, runs=runs)
     return 0
 
 
@@ -50,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--out", default="bench/results", help="folder for the result table (markdown + json)")
     bench.add_argument("--notebook-max-lines", type=int, default=10_000_000,
                        help="skip the pandas notebook approach above this many order lines")
+    bench.add_argument("--runs", default="project,no-change,new-batch,floor,notebook",
+                       help="measurements to take (default all): project,no-change,new-batch,floor,notebook")
     bench.set_defaults(func=_bench)
 
     args = parser.parse_args(argv)

@@ -35,6 +35,9 @@ from custseg.dbt_runner import PROJECT_DIR
 
 SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000, "50m": 50_000_000}
 PROJECT_RUNS = ("project", "project (no change)", "project (+new batch)")
+# Names for --runs: which measurements to take (all by default).
+RUNS = {"project": "project", "no-change": "project (no change)", "new-batch": "project (+new batch)",
+        "floor": "floor", "notebook": "notebook"}
 # The issue's checks: at 10M lines project <= 1.5x floor and notebook >= 5x project; 50M peak <= 8 GB.
 MAX_PROJECT_OVER_FLOOR, MIN_NOTEBOOK_OVER_PROJECT, MAX_PEAK_MB = 1.5, 5.0, 8 * 1024
 
@@ -111,8 +114,12 @@ def _row(size: str, approach: str, stage: str, seconds, peak_mb, ok: bool, detai
 
 
 def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: float | None,
-             batch_percent: int = 1) -> list[dict]:
-    """Every measurement of one size, in the order they ran."""
+             batch_percent: int = 1, runs: tuple[str, ...] = tuple(RUNS)) -> list[dict]:
+    """The measurements ``runs`` (keys of RUNS) of one size, in the order they ran."""
+    unknown = sorted(set(runs) - set(RUNS))
+    if unknown:
+        raise ValueError(f"unknown run(s) {unknown}: choose from {sorted(RUNS)}")
+    wanted = {RUNS[r] for r in runs}
     from custseg.bench.batch import add_order_line_batch, link_world
 
     rows: list[dict] = []
@@ -128,6 +135,8 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
     work = work_root / size / "project"
     shutil.rmtree(work, ignore_errors=True)  # the full build starts from nothing: no tables, no fit cache
     for label in PROJECT_RUNS:
+        if label not in wanted:
+            continue
         extra = {}
         if label == "project (+new batch)":
             extra["batch_lines"] = add_order_line_batch(raw, batch_percent)
@@ -137,6 +146,8 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
                          "" if result.ok else result.detail[-500:], load=load, **extra))
         rows.extend(_row(size, label, stage, seconds, None, result.ok) for stage, seconds in stages.items())
     for approach in ("floor", "notebook"):
+        if approach not in wanted:
+            continue
         if approach == "notebook" and counts["order_lines"] > notebook_max_lines:
             rows.append(_row(size, approach, "total", None, None, False,
                              f"not run above {notebook_max_lines:,} order lines (--notebook-max-lines)"))
@@ -155,12 +166,13 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
 
 
 def run_bench(sizes: list[str], out_dir: Path, *, notebook_max_lines: int = 10_000_000,
-              timeout: float | None = 3 * 3600, work_root: Path | None = None) -> Path:
+              timeout: float | None = 3 * 3600, work_root: Path | None = None,
+              runs: tuple[str, ...] = tuple(RUNS)) -> Path:
     work_root = work_root or PROJECT_DIR / "bench" / "work"
     meta = {"started": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "load_start": _load()}
     rows: list[dict] = []
     for size in sizes:
-        rows.extend(run_size(size, work_root, notebook_max_lines=notebook_max_lines, timeout=timeout))
+        rows.extend(run_size(size, work_root, notebook_max_lines=notebook_max_lines, timeout=timeout, runs=runs))
         _write(rows, out_dir, meta, final=False)  # a partial table survives an interrupted run
     meta["load_end"] = _load()
     return _write(rows, out_dir, meta, final=True)
