@@ -85,5 +85,6 @@ BENCH_SIZES ?= 100k,1m,10m,50m
 bench: setup
 	$(BIN)/custseg bench --sizes $(BENCH_SIZES) --out bench/results
 
+## clean: remove dbt's target, the warehouses, the fit cache, the serving copies and the reports
 clean:
-	rm -rf target logs $(WAREHOUSE_DIR)/*.duckdb $(WAREHOUSE_DIR)/fit_cache
+	rm -rf target logs $(WAREHOUSE_DIR)/*.duckdb $(WAREHOUSE_DIR)/fit_cache $(WAREHOUSE_DIR)/serving $(WAREHOUSE_DIR)/reports
