@@ -1,6 +1,6 @@
 """``custseg bench``: the three approaches side by side, at several sizes, in one run.
 
-For each size (order lines) the sample world is generated once (kept under ``bench/work/<size>/data``,
+For each size (order lines) the sample world is generated once (kept under ``bench/worlds/<size>/data``,
 git-ignored), then measured in child processes, one after the other:
 
 (a) project                 ``make build`` from an empty warehouse: dbt build with every test, the
@@ -12,7 +12,7 @@ git-ignored), then measured in child processes, one after the other:
 (b) notebook                pandas cleaning and features, then the same scikit-learn fits
 (c) floor                   bare DuckDB queries for cleaning and features, then the same fits
 
-The project reads a folder of links to the world (``bench/work/<size>/raw``) so the batch never touches
+The project reads a folder of links to the world (``bench/worlds/<size>/raw``) so the batch never touches
 what (b) and (c) read. One table of wall time and peak memory per stage and approach, the ratios
 project/floor and notebook/project, the machine's load average, and the issue's checks is printed and
 written to ``bench/results/bench-<time>.md`` (+ ``.json``).
@@ -168,7 +168,7 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
 def run_bench(sizes: list[str], out_dir: Path, *, notebook_max_lines: int = 10_000_000,
               timeout: float | None = 3 * 3600, work_root: Path | None = None,
               runs: tuple[str, ...] = tuple(RUNS)) -> Path:
-    work_root = work_root or PROJECT_DIR / "bench" / "work"
+    work_root = work_root or PROJECT_DIR / "bench" / "worlds"
     meta = {"started": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "load_start": _load()}
     rows: list[dict] = []
     for size in sizes:
