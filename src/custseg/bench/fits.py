@@ -1,12 +1,13 @@
-"""The machine-learning fits shared by the three approaches of the benchmark.
+"""The project's machine-learning fits, as the floor runs them in the benchmark.
 
-The notebook approach and the floor call exactly what the project's dbt Python models call
+The floor calls exactly what the project's dbt Python models call
 (the same entry points of :mod:`custseg.segmentation.dbt_models` and
 :mod:`custseg.response.dbt_models`), with the project's settings for the sample data set and
 its feature lists (the seed ``seeds/model_feature_sets.csv``): the customer k-means over the
 same k range, the population k-means of ``population_segment_comparison`` and the response
-classifier search (candidates, folds, permutation importance). The benchmark thus compares the
-data work around the fits, not different fits.
+classifier search (candidates, folds, permutation importance). The notebook approach uses the
+population and response fits from here. Its customer k-means is done the notebook way
+(:mod:`custseg.bench.notebook_fits`).
 """
 
 from __future__ import annotations

@@ -2,9 +2,11 @@
 
 pandas reads every order line, cleans it with boolean masks and ``drop_duplicates``, and
 builds RFM and the other features with ``groupby`` (once at the current as-of date, once at
-the target campaign's mailing date for the response training set, as the project does);
-scikit-learn then does the same fits as the project (see :mod:`custseg.bench.fits`). This is
-what the project is compared with.
+the target campaign's mailing date for the response training set, as the project does).
+scikit-learn then fits the models (:mod:`custseg.bench.notebook_fits`). For the customer
+k-means, the notebooks fit every k on every customer and compute the silhouette on every
+customer. The population comparison and the response classifier are the project's own fits.
+This is what the project is compared with.
 """
 
 from __future__ import annotations

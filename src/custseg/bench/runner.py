@@ -9,8 +9,10 @@ git-ignored), then measured in child processes, one after the other:
                             fits are loaded from the fit cache)
     project (+new batch)    the same build after a new Parquet part of ~1 % new order lines
                             (:mod:`custseg.bench.batch`): incremental models append, fits run again
-(b) notebook                pandas cleaning and features, then the same scikit-learn fits
-(c) floor                   bare DuckDB queries for cleaning and features, then the same fits
+(b) notebook                pandas cleaning and features; customer k-means the notebook way (every k fitted
+                            and its silhouette computed on every customer); the project's own population
+                            and response fits
+(c) floor                   bare DuckDB queries for cleaning and features, then the project's own fits
 
 The project reads a folder of links to the world (``bench/worlds/<size>/raw``) so the batch never touches
 what (b) and (c) read. One table of wall time and peak memory per stage and approach, the ratios
