@@ -1,5 +1,5 @@
-{#- A hash of the given columns' values, nulls included (null and '' differ), for equality joins that
-    must treat two nulls as equal: used to find exact-duplicate order lines. -#}
+{#- A hash of the given columns' values, nulls included (null and '' differ): compares an order line
+    as loaded with the line of the raw file now (tests/sources/assert_loaded_order_files_unchanged.sql). -#}
 {% macro line_key(columns) -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}

@@ -17,4 +17,7 @@ def model(dbt, session):
 
     training_set = dbt.ref("response_training_set").arrow().read_all()
     feature_sets = dbt.ref("model_feature_sets").arrow().read_all()
+    # Runs after response_scores, which fits: the fit is then loaded from memory, and no dbt thread waits
+    # on another one's fit.
+    dbt.ref("response_scores")
     return response_arrow_table("campaign_targets", training_set, dataset, overrides, feature_sets)

@@ -15,4 +15,7 @@ def model(dbt, session):
 
     features = dbt.ref("customer_features").arrow().read_all()
     feature_sets = dbt.ref("model_feature_sets").arrow().read_all()
+    # Runs after customer_segments, which fits: the fit is then loaded from memory, and no dbt thread waits
+    # on another one's fit.
+    dbt.ref("customer_segments")
     return customer_segmentation(features, dataset, overrides, feature_sets).k_selection

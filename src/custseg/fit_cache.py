@@ -14,9 +14,20 @@ import hashlib
 import os
 import pickle
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
+from custseg.frozen_heap import frozen_heap
+
 ENV_VAR = "CUSTSEG_FIT_CACHE_DIR"
+
+# In-process memory of recent fits (dbt-duckdb runs every Python model in the dbt process): one lock per
+# key, so models of one fit wait for it while a different fit (another dbt thread) runs at the same time.
+_MEMORY: OrderedDict[str, object] = OrderedDict()
+_KEY_LOCKS: dict[str, threading.Lock] = {}
+_GUARD = threading.Lock()
+MEMORY_SIZE = 8
 
 
 def _code_version(package: str) -> str:
@@ -48,3 +59,28 @@ def load_or_compute(package: str, key: str, compute):
         pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(handle.name, path)  # atomic: a concurrent build never reads half a file
     return result
+
+
+def shared_fit(package: str, key: str, compute):
+    """The fit for ``key``: from memory, else from the disk cache, else ``compute()`` (then remembered).
+
+    Threads asking for the same key wait for one computation; threads with different keys do not wait
+    for each other.
+    """
+    with _GUARD:
+        if key in _MEMORY:
+            _MEMORY.move_to_end(key)
+            return _MEMORY[key]
+        lock = _KEY_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        with _GUARD:
+            if key in _MEMORY:
+                return _MEMORY[key]
+        with frozen_heap():  # in dbt: the collector skips dbt's own objects during the fit
+            result = load_or_compute(package, key, compute)
+        with _GUARD:
+            _MEMORY[key] = result
+            while len(_MEMORY) > MEMORY_SIZE:
+                _MEMORY.popitem(last=False)
+            _KEY_LOCKS.pop(key, None)
+        return result

@@ -18,10 +18,12 @@ with feature_sets as (
 
 available as (
     {%- for column in features_columns %}
-    select 'customer_features' as table_name, '{{ column }}' as column_name union all
+    select 'customer_features' as table_name, '{{ column }}' as column_name
+    union all
     {%- endfor %}
     {%- for column in training_columns %}
-    select 'response_training_set' as table_name, '{{ column }}' as column_name union all
+    select 'response_training_set' as table_name, '{{ column }}' as column_name
+    union all
     {%- endfor %}
     select 'none' as table_name, 'none' as column_name
 ),

@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 from sklearn.datasets import make_blobs
 
+from custseg import fit_cache
 from custseg.segmentation import dbt_models
 from custseg.segmentation.settings import feature_set, fit_options, resolve_settings
 
@@ -34,12 +35,12 @@ def _features(n=300, seed=0):
 
 
 def test_models_share_one_cached_fit():
-    dbt_models._CACHE.clear()
+    fit_cache._MEMORY.clear()
     overrides = {"features": ["a", "b", "c"], "log1p": [], "k_max": 5, "n_init": 2}
     df = _features()
     r1 = dbt_models.customer_segmentation(pa.Table.from_pandas(df), "sample", overrides)
     r2 = dbt_models.customer_segmentation(df.iloc[::-1], "sample", overrides)  # same rows, other order
-    assert r1 is r2 and len(dbt_models._CACHE) == 1
+    assert r1 is r2 and len(fit_cache._MEMORY) == 1
     assert r1.k_selection.loc[r1.k_selection["is_chosen"], "k"].tolist() == [r1.k]
     assert list(r1.assignments.columns)[0] == "customer_id"
     r3 = dbt_models.customer_segmentation(df, "sample", {**overrides, "k": 2})
@@ -47,7 +48,7 @@ def test_models_share_one_cached_fit():
 
 
 def test_population_comparison_entry_point():
-    dbt_models._CACHE.clear()
+    fit_cache._MEMORY.clear()
     x, y = make_blobs(n_samples=400, centers=2, n_features=2, cluster_std=0.4, random_state=1)
     members = pd.DataFrame({"person_id": [f"P{i:04d}" for i in range(400)], "birth_year": x[:, 0],
                             "income": x[:, 1], "is_customer": (y == 0) & (np.arange(400) % 2 == 0)})
@@ -78,7 +79,7 @@ def test_feature_sets_come_from_the_seed_and_vars_still_win():
 
 
 def test_population_age_is_derived_from_birth_year():
-    dbt_models._CACHE.clear()
+    fit_cache._MEMORY.clear()
     rng = np.random.default_rng(0)
     members = pd.DataFrame({"person_id": [f"P{i:03d}" for i in range(200)],
                             "birth_year": np.r_[rng.integers(1950, 1960, 100), rng.integers(1995, 2005, 100)],

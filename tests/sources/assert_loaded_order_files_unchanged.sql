@@ -23,7 +23,7 @@ loaded_probes as (
     select
         loaded.source_file,
         loaded.source_row,
-        loaded.line_key
+        {{ line_key(compared) }} as line_key
     from loaded
     inner join loaded_bounds
         on loaded.source_file = loaded_bounds.source_file

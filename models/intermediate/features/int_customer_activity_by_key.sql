@@ -4,8 +4,8 @@
 -- data sets (customer_personality) give them directly. Their rows carry no dates: the source is one
 -- snapshot, so the same values serve every as-of date. Source keys map to feature keys through the
 -- seed activity_keys (e.g. wines and wine both become wine); unmapped spend/purchases keys are dropped.
-with order_lines as (
-    select * from {{ ref('order_lines') }}
+with order_line_totals as (
+    select * from {{ ref('int_order_line_totals') }}
 ),
 
 customer_activity as (
@@ -23,15 +23,15 @@ activity_keys as (
 snapshot_purchases as (
     select
         snapshots.snapshot_name,
-        order_lines.customer_id,
-        order_lines.product_category,
-        order_lines.sales_channel,
-        order_lines.invoice_id,
-        order_lines.line_amount
-    from order_lines
+        order_line_totals.customer_id,
+        order_line_totals.product_category,
+        order_line_totals.sales_channel,
+        order_line_totals.invoice_id,
+        order_line_totals.line_amount
+    from order_line_totals
     inner join snapshots
-        on order_lines.ordered_at < cast(snapshots.as_of_date as timestamp)
-    where not order_lines.is_return
+        on order_line_totals.ordered_at < cast(snapshots.as_of_date as timestamp)
+    where not order_line_totals.is_return
 ),
 
 spend_from_order_lines as (

@@ -2,8 +2,20 @@
 -- first/last order, distinct purchase invoices, gross purchases, returns, and the CLV summary that
 -- lifetimes.utils.summary_data_from_transaction_data(freq='D') returns with observation_period_end =
 -- as_of_date (purchase lines only: a return is not a purchase event).
-with order_lines as (
-    select * from {{ ref('order_lines') }}
+with order_line_totals as (
+    select * from {{ ref('int_order_line_totals') }}
+),
+
+-- One row per invoice part (categories and channels summed away): fewer rows to join to the snapshots.
+invoices as (
+    select
+        customer_id,
+        invoice_id,
+        ordered_at,
+        is_return,
+        sum(line_amount) as line_amount
+    from order_line_totals
+    group by customer_id, invoice_id, ordered_at, is_return
 ),
 
 snapshots as (
@@ -14,15 +26,15 @@ snapshot_lines as (
     select
         snapshots.snapshot_name,
         snapshots.as_of_date,
-        order_lines.customer_id,
-        order_lines.invoice_id,
-        order_lines.line_amount,
-        order_lines.is_return,
-        order_lines.ordered_at,
-        cast(order_lines.ordered_at as date) as ordered_on
-    from order_lines
+        invoices.customer_id,
+        invoices.invoice_id,
+        invoices.line_amount,
+        invoices.is_return,
+        invoices.ordered_at,
+        cast(invoices.ordered_at as date) as ordered_on
+    from invoices
     inner join snapshots
-        on order_lines.ordered_at < cast(snapshots.as_of_date as timestamp)
+        on invoices.ordered_at < cast(snapshots.as_of_date as timestamp)
 ),
 
 purchases as (

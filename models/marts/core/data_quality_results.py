@@ -26,4 +26,7 @@ def model(dbt, session):
             "household_attributes": dbt.ref("household_attributes"),
         },
     }
+    # Scheduling only: run after the population fit, i.e. on the dbt thread that the segmentation fits free
+    # while the (longer) response fit still runs, instead of competing with the SQL models before the fits.
+    dbt.ref("population_segment_comparison")
     return load_and_validate(dataset, relations)

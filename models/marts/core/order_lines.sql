@@ -1,20 +1,12 @@
 -- Clean order lines: purchases and the returns (cancellations) that offset them.
--- Incremental like int_order_lines__classified: a build appends the clean lines of each file beyond
--- the last source_row already loaded from it (rejected lines are never loaded, so the watermark only
--- skips lines classified before).
-{{ config(materialized='incremental', on_schema_change='fail') }}
+-- A view over int_order_lines__classified (incremental), whose lines without a reject reason are the clean
+-- ones: no second copy of tens of millions of lines in the build, and nothing to redo on a rebuild.
+-- The serving copy (make publish) stores it as a table.
+{{ config(materialized='view') }}
 
 with classified as (
     select * from {{ ref('int_order_lines__classified') }}
 ),
-{%- if is_incremental() %}
-
-loaded_files as (
-    select source_file, max(source_row) as last_source_row
-    from {{ this }}
-    group by source_file
-),
-{%- endif %}
 
 clean as (
     select
@@ -36,12 +28,6 @@ clean as (
         ordered_at
     from classified
     where reject_reason is null
-    {%- if is_incremental() %}
-        and source_row > coalesce((
-            select loaded_files.last_source_row from loaded_files
-            where loaded_files.source_file = classified.source_file
-        ), 0)
-    {%- endif %}
 )
 
 select * from clean

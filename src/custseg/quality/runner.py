@@ -107,7 +107,7 @@ def failure_message(results: pd.DataFrame) -> str:
 
 # Tables above this many rows are checked with exact SQL aggregates over every row; Great Expectations
 # then validates a deterministic sample of this many rows (for example values). See sql_counts.py.
-MAX_PANDAS_ROWS = 200_000
+MAX_PANDAS_ROWS = 50_000
 
 
 def _sample(relation, columns: list[str], rows: int):
@@ -138,6 +138,15 @@ def _validate_large(relation, columns: list[str], table: str, checks: list[Check
 
 def load_and_validate(dataset: str, relations: dict[str, dict[str, object]],
                       max_rows: int = MAX_PANDAS_ROWS) -> pd.DataFrame:
+    """:func:`validate_relations` with dbt's own objects kept out of garbage collection (custseg.frozen_heap)."""
+    from custseg.frozen_heap import frozen_heap
+
+    with frozen_heap():
+        return validate_relations(dataset, relations, max_rows)
+
+
+def validate_relations(dataset: str, relations: dict[str, dict[str, object]],
+                       max_rows: int = MAX_PANDAS_ROWS) -> pd.DataFrame:
     """Validate DuckDB relations (as a dbt Python model gets from ``dbt.ref``) with the suites.
 
     ``relations`` is {'raw'|'clean': {table: relation}}. Tables of at most ``max_rows`` rows are read into

@@ -2,7 +2,8 @@
 
 One fit produces six tables. It is cached in-process (dbt-duckdb runs Python models inside the dbt process),
 keyed by a hash of the input rows and the settings, so one ``dbt build`` fits once, and a model run alone
-still gets the same (deterministic) result. A lock makes concurrent models wait for the one fit.
+still gets the same (deterministic) result. custseg.fit_cache.shared_fit holds it: models of one fit wait for it,
+different fits (other dbt threads) run side by side.
 Input: ``response_training_set`` (customer_id, label 0/1/null, feature columns).
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -20,11 +21,6 @@ from custseg.response.candidates import default_candidates
 from custseg.response.fit import ResponseModelResult, empty_table, fit_response_model
 from custseg.response.inputs import to_pandas
 from custseg.response.settings import feature_set, resolve_settings
-
-_CACHE: dict[str, ResponseModelResult] = {}
-_LOCK = threading.Lock()
-_CACHE_SIZE = 4
-
 
 def _key(df: pd.DataFrame, settings: Mapping) -> str:
     h = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
@@ -49,19 +45,15 @@ def response_model(training_set, dataset: str | None = None, overrides: Mapping 
                          f"or var 'response')")
     df = df[cols].sort_values("customer_id", kind="stable").reset_index(drop=True)
     key = _key(df, {k: v for k, v in settings.items() if not k.startswith("targets_")})  # targets: no refit
-    with _LOCK:
-        if key not in _CACHE:
-            if len(_CACHE) >= _CACHE_SIZE:
-                _CACHE.pop(next(iter(_CACHE)))
-            from custseg.fit_cache import load_or_compute
+    from custseg.fit_cache import shared_fit
 
-            _CACHE[key] = load_or_compute("response", key, lambda: fit_response_model(
-                df, label_col="label", id_col="customer_id", feature_cols=features,
-                candidates=default_candidates(class_weight=settings["class_weight"]),
-                n_folds=int(settings["n_folds"]), random_state=int(settings["random_state"]),
-                selection_metric=settings["selection_metric"], hits_scale_to=settings["hits_scale_to"],
-                transforms={f: "log1p" for f in settings["log1p"] or [] if f in features}))
-        return _CACHE[key], settings
+    fit = partial(fit_response_model, df, label_col="label", id_col="customer_id", feature_cols=features,
+                  candidates=default_candidates(class_weight=settings["class_weight"]),
+                  n_folds=int(settings["n_folds"]), random_state=int(settings["random_state"]),
+                  selection_metric=settings["selection_metric"], hits_scale_to=settings["hits_scale_to"],
+                  transforms={f: "log1p" for f in settings["log1p"] or [] if f in features})
+    result = shared_fit("response", key, fit)
+    return result, settings
 
 
 def settings_dataset(dataset) -> str:

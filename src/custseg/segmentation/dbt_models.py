@@ -4,15 +4,16 @@ A dbt Python model returns one table, but one fit produces five. Each model call
 function here; the fit is cached in-process (dbt-duckdb runs Python models inside the dbt
 process), keyed by a hash of the input rows and the settings, so one ``dbt build`` fits
 once however many of the models run, and a model run alone still gets the same result
-(the fit is deterministic). A lock makes concurrent models (dbt threads) wait for one fit.
+(the fit is deterministic). custseg.fit_cache.shared_fit holds it: models of one fit wait for it, different
+fits (other dbt threads) run side by side.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -21,11 +22,6 @@ from custseg.segmentation.fit import SegmentationResult, fit_segments
 from custseg.segmentation.inputs import to_pandas
 from custseg.segmentation.population import compare_with_population
 from custseg.segmentation.settings import feature_set, fit_options, resolve_settings
-
-_CACHE: dict[str, object] = {}
-_LOCK = threading.Lock()
-_CACHE_SIZE = 4
-
 
 def _key(kind: str, frames: list[pd.DataFrame], settings: Mapping) -> str:
     h = hashlib.sha256(kind.encode())
@@ -37,14 +33,9 @@ def _key(kind: str, frames: list[pd.DataFrame], settings: Mapping) -> str:
 
 
 def _cached(key: str, compute):
-    with _LOCK:
-        if key not in _CACHE:
-            if len(_CACHE) >= _CACHE_SIZE:
-                _CACHE.pop(next(iter(_CACHE)))
-            from custseg.fit_cache import load_or_compute
+    from custseg.fit_cache import shared_fit
 
-            _CACHE[key] = load_or_compute("segmentation", key, compute)
-        return _CACHE[key]
+    return shared_fit("segmentation", key, compute)
 
 
 def _input(relation, columns: list[str], table_name: str) -> pd.DataFrame:
@@ -64,8 +55,15 @@ def customer_segmentation(customer_features, dataset: str | None = None,
     settings = resolve_settings(dataset, overrides, feature_set(feature_sets, dataset, "segmentation"))
     df = _input(customer_features, ["customer_id", *settings["features"]], "customer_features")
     return _cached(_key("customers", [df], settings),
-                   lambda: fit_segments(df, settings["features"], table_name="customer_features",
-                                        **fit_options(settings)))
+                   partial(fit_segments, df, settings["features"], table_name="customer_features",
+                           **fit_options(settings)))
+
+
+def _comparison_table(population: pd.DataFrame, customers: pd.DataFrame, features: list[str],
+                      options: Mapping) -> pd.DataFrame:
+    table, _, _ = compare_with_population(population, customers, features, population_id_column="person_id",
+                                          customer_id_column="person_id", **options)
+    return table
 
 
 def population_comparison(population_members, dataset: str | None = None,
@@ -92,9 +90,6 @@ def population_comparison(population_members, dataset: str | None = None,
     df = _input(df, ["person_id", "is_customer", *feats], "population_features")
     customers = df.loc[df["is_customer"], ["person_id", *feats]]
 
-    def compute():
-        table, _, _ = compare_with_population(df.drop(columns="is_customer"), customers, feats,
-                                              population_id_column="person_id", customer_id_column="person_id",
-                                              **fit_options(settings, population=True))
-        return table
-    return _cached(_key("population", [df], settings), compute)
+    return _cached(_key("population", [df], settings),
+                   partial(_comparison_table, df.drop(columns="is_customer"), customers, feats,
+                           fit_options(settings, population=True)))
