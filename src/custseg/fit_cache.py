@@ -61,6 +61,21 @@ def load_or_compute(package: str, key: str, compute):
     return result
 
 
+def fit_key(kind: str, frames, settings) -> str:
+    """A fit's identity: a hash of its kind, its settings and every input row (column names, values, order)."""
+    import json
+
+    import numpy as np
+    import pandas as pd
+
+    h = hashlib.sha256(kind.encode())
+    h.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    for df in frames:
+        h.update("|".join(map(str, df.columns)).encode())
+        h.update(np.ascontiguousarray(pd.util.hash_pandas_object(df, index=False).to_numpy()).tobytes())
+    return h.hexdigest()
+
+
 def shared_fit(package: str, key: str, compute):
     """The fit for ``key``: from memory, else from the disk cache, else ``compute()`` (then remembered).
 

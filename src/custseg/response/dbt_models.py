@@ -9,25 +9,16 @@ Input: ``response_training_set`` (customer_id, label 0/1/null, feature columns).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from functools import partial
 
-import numpy as np
 import pandas as pd
 
+from custseg.fit_cache import fit_key, shared_fit
 from custseg.response.candidates import default_candidates
 from custseg.response.fit import ResponseModelResult, empty_table, fit_response_model
 from custseg.response.inputs import to_pandas
 from custseg.response.settings import feature_set, resolve_settings
-
-def _key(df: pd.DataFrame, settings: Mapping) -> str:
-    h = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
-    h.update("|".join(map(str, df.columns)).encode())
-    h.update(np.ascontiguousarray(pd.util.hash_pandas_object(df, index=False).to_numpy()).tobytes())
-    return h.hexdigest()
-
 
 def response_model(training_set, dataset: str | None = None, overrides: Mapping | str | None = None,
                    feature_sets=None) -> tuple[ResponseModelResult, dict]:
@@ -44,16 +35,14 @@ def response_model(training_set, dataset: str | None = None, overrides: Mapping 
         raise ValueError(f"response_training_set has no column(s) {missing} (features from model_feature_sets "
                          f"or var 'response')")
     df = df[cols].sort_values("customer_id", kind="stable").reset_index(drop=True)
-    key = _key(df, {k: v for k, v in settings.items() if not k.startswith("targets_")})  # targets: no refit
-    from custseg.fit_cache import shared_fit
-
+    # The target list's settings (targets_*) only pick rows from the scores: they never change the fit.
+    key = fit_key("response", [df], {k: v for k, v in settings.items() if not k.startswith("targets_")})
     fit = partial(fit_response_model, df, label_col="label", id_col="customer_id", feature_cols=features,
                   candidates=default_candidates(class_weight=settings["class_weight"]),
                   n_folds=int(settings["n_folds"]), random_state=int(settings["random_state"]),
                   selection_metric=settings["selection_metric"], hits_scale_to=settings["hits_scale_to"],
                   transforms={f: "log1p" for f in settings["log1p"] or [] if f in features})
-    result = shared_fit("response", key, fit)
-    return result, settings
+    return shared_fit("response", key, fit), settings
 
 
 def settings_dataset(dataset) -> str:

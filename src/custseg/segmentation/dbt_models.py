@@ -10,33 +10,17 @@ fits (other dbt threads) run side by side.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from custseg.fit_cache import fit_key, shared_fit
 from custseg.segmentation.fit import SegmentationResult, fit_segments
 from custseg.segmentation.inputs import to_pandas
 from custseg.segmentation.population import compare_with_population
 from custseg.segmentation.settings import feature_set, fit_options, resolve_settings
-
-def _key(kind: str, frames: list[pd.DataFrame], settings: Mapping) -> str:
-    h = hashlib.sha256(kind.encode())
-    h.update(json.dumps(settings, sort_keys=True, default=str).encode())
-    for df in frames:
-        h.update("|".join(map(str, df.columns)).encode())
-        h.update(np.ascontiguousarray(pd.util.hash_pandas_object(df, index=False).to_numpy()).tobytes())
-    return h.hexdigest()
-
-
-def _cached(key: str, compute):
-    from custseg.fit_cache import shared_fit
-
-    return shared_fit("segmentation", key, compute)
-
 
 def _input(relation, columns: list[str], table_name: str) -> pd.DataFrame:
     df = to_pandas(relation, table_name)
@@ -54,9 +38,9 @@ def customer_segmentation(customer_features, dataset: str | None = None,
     """
     settings = resolve_settings(dataset, overrides, feature_set(feature_sets, dataset, "segmentation"))
     df = _input(customer_features, ["customer_id", *settings["features"]], "customer_features")
-    return _cached(_key("customers", [df], settings),
-                   partial(fit_segments, df, settings["features"], table_name="customer_features",
-                           **fit_options(settings)))
+    return shared_fit("segmentation", fit_key("customers", [df], settings),
+                      partial(fit_segments, df, settings["features"], table_name="customer_features",
+                              **fit_options(settings)))
 
 
 def _comparison_table(population: pd.DataFrame, customers: pd.DataFrame, features: list[str],
@@ -90,6 +74,6 @@ def population_comparison(population_members, dataset: str | None = None,
     df = _input(df, ["person_id", "is_customer", *feats], "population_features")
     customers = df.loc[df["is_customer"], ["person_id", *feats]]
 
-    return _cached(_key("population", [df], settings),
-                   partial(_comparison_table, df.drop(columns="is_customer"), customers, feats,
-                           fit_options(settings, population=True)))
+    return shared_fit("segmentation", fit_key("population", [df], settings),
+                      partial(_comparison_table, df.drop(columns="is_customer"), customers, feats,
+                              fit_options(settings, population=True)))
