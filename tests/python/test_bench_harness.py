@@ -34,6 +34,16 @@ def test_run_stage_reports_the_child_peak_memory_and_failures():
     assert not failed.ok and "no such table: x" in failed.detail
 
 
+def test_run_stage_adds_up_processes_that_run_at_the_same_time():
+    # Two children of 200 MB each, alive together: the peak is their sum, not the larger one.
+    hold = ("import sys, time; x = bytearray(200 * 2**20); x[::4096] = b'1' * len(x[::4096]); "
+            "time.sleep(1.5)")
+    both = (f"import subprocess, sys; ps = [subprocess.Popen([sys.executable, '-c', {hold!r}]) for _ in range(2)]; "
+            "sys.exit(sum(p.wait() for p in ps))")
+    result = run_stage("both", [sys.executable, "-c", both])
+    assert result.ok and result.peak_mb > 380
+
+
 def test_notebook_and_floor_compute_the_same_matrices(tiny_world):
     notebook, floor = notebook_features(tiny_world), floor_features(tiny_world)
     for nb, fl, key in zip(notebook, floor, ("customer_id", "customer_id", "person_id")):

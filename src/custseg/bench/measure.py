@@ -1,7 +1,10 @@
 """Measure one stage: wall time and peak resident memory of a child process.
 
 Each stage runs in its own child process, so the peak memory of one stage is not hidden
-by another's: ``ru_maxrss`` of the finished children of a fresh wrapper is that stage's peak.
+by another's. A stage can run several processes at once (dbt with its fit workers), so the wrapper
+samples the summed resident memory of every process under it (``/proc``, every 0.2 s) and reports the
+larger of that high-water mark and ``ru_maxrss`` of its largest finished child. The sum counts pages
+that forked processes share once per process, so it errs on the high side.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -42,10 +47,47 @@ def run_stage(stage: str, cmd: list[str], *, env: dict | None = None, cwd: str |
     return StageResult(stage, seconds, peak_mb, proc.returncode == 0, "" if proc.returncode == 0 else tail)
 
 
+def tree_rss_kb(root: int) -> int:
+    """Summed resident memory (kB) of ``root`` and every process below it (Linux ``/proc``)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            fields = text[text.rindex(")") + 2:].split()
+        except (OSError, ValueError):  # the process ended while we looked
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        rss[pid] = int(fields[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    children: dict[int, list[int]] = {}
+    for pid, parent in parents.items():
+        children.setdefault(parent, []).append(pid)
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
 def _main(argv: list[str]) -> int:
     cmd = argv[argv.index("--") + 1:]
-    rc = subprocess.run(cmd, env=os.environ).returncode
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # kilobytes on Linux
+    proc = subprocess.Popen(cmd, env=os.environ)
+    tree_peak_kb = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal tree_peak_kb
+        while not done.wait(0.2):
+            tree_peak_kb = max(tree_peak_kb, tree_rss_kb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    rc = proc.wait()
+    done.set()
+    sampler.join()
+    peak_kb = max(tree_peak_kb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)  # kB on Linux
     print(json.dumps({"peak_mb": round(peak_kb / 1024, 1)}), flush=True)
     return rc
 
