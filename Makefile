@@ -18,9 +18,10 @@ DB     := $(abspath $(WAREHOUSE_DIR))/$(DATASET).duckdb
 RAW    := $(abspath $(RAW_DATA_DIR))
 # dbt reads profiles.yml from this folder; the database path is absolute, so dbt works from anywhere.
 # CUSTSEG_FIT_CACHE_DIR: fits whose inputs did not change are loaded, not refitted (src/custseg/fit_cache.py).
-# CUSTSEG_FIT_PROCESSES: the fits run in 2 worker processes, not under the dbt process's interpreter lock.
+# CUSTSEG_WORKER_PROCESSES: the fits and the GE run of the Python models work in 2 worker processes, not
+# under the dbt process's interpreter lock (src/custseg/workers.py).
 DBT_ENV := DBT_PROFILES_DIR=$(CURDIR) CUSTSEG_DB_PATH=$(DB) DBT_SEND_ANONYMOUS_USAGE_STATS=false \
-	CUSTSEG_FIT_CACHE_DIR=$(abspath $(WAREHOUSE_DIR))/fit_cache/$(DATASET) CUSTSEG_FIT_PROCESSES=2
+	CUSTSEG_FIT_CACHE_DIR=$(abspath $(WAREHOUSE_DIR))/fit_cache/$(DATASET) CUSTSEG_WORKER_PROCESSES=2
 DBT_VARS := --vars '{dataset: $(DATASET), raw_data_dir: "$(RAW)"}'
 # Extra dbt arguments, e.g. DBT_ARGS=--full-refresh after the raw files were rewritten.
 DBT_ARGS ?=
@@ -31,17 +32,18 @@ SERVING_DIR := $(abspath $(WAREHOUSE_DIR))/serving
 PUBLISH := $(BIN)/python -m custseg.serving --db $(DB) --manifest $(abspath $(DBT_TARGET_PATH))/manifest.json \
 	--serving-dir $(SERVING_DIR) --dataset $(DATASET)
 # report: one HTML file with its figures, read from the serving copy.
+REPORT_HTML := $(abspath $(WAREHOUSE_DIR))/reports/$(DATASET).html
 REPORT := $(BIN)/python -m custseg.report --db $(SERVING_DIR)/$(DATASET).duckdb --dataset $(DATASET) \
-	--out $(abspath $(WAREHOUSE_DIR))/reports/$(DATASET).html
+	--out $(REPORT_HTML)
 
 .PHONY: build test setup data dbt-build pytest dbt-test-all lint docs publish report bench clean
 
 ## build: set up, generate the sample data if missing, build the warehouse for $(DATASET), publish, report
+# (the report of the new serving copy is rendered while publish writes its Parquet files)
 build: setup $(if $(filter sample,$(DATASET)),data)
 	@mkdir -p $(WAREHOUSE_DIR)
 	$(DBT) build $(DBT_VARS) $(DBT_ARGS)
-	$(PUBLISH)
-	$(REPORT)
+	$(PUBLISH) --report $(REPORT_HTML)
 
 ## publish: copy the public tables of the built warehouse to the serving folder (after a successful build)
 publish: setup

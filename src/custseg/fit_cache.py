@@ -7,13 +7,7 @@ the versions of custseg, scikit-learn and the fitting code itself, and later bui
 fitting: the fits are deterministic, so the tables are identical. Unset, nothing is written. The files
 are this project's own pickles: do not point the variable at a folder others can write to.
 
-With ``CUSTSEG_FIT_PROCESSES=N`` (the Makefile sets 2 for dbt builds) a fit runs in one of N worker
-processes instead of the calling thread. Inside dbt every Python model and every other dbt thread share
-one interpreter lock: at 10M order lines the response fit took 70 s beside the segmentation fits and the
-quality checks, against 42 s in its own process with another fit busy on the other core. The workers
-start once per process (``forkserver``, with scikit-learn imported ahead), get the fit's inputs pickled
-and send the result back pickled; the result is the same as in-process (the same code, seeds and
-thread limits).
+With ``CUSTSEG_WORKER_PROCESSES`` set, the fit itself runs in a worker process (:mod:`custseg.workers`).
 """
 
 from __future__ import annotations
@@ -24,15 +18,12 @@ import pickle
 import tempfile
 import threading
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from custseg.frozen_heap import frozen_heap
+from custseg.workers import run_in_worker
 
 ENV_VAR = "CUSTSEG_FIT_CACHE_DIR"
-PROCESSES_ENV_VAR = "CUSTSEG_FIT_PROCESSES"
-# Imported once by the worker processes' fork server, so each worker starts with them loaded.
-WORKER_PRELOAD = ["custseg.response.fit", "custseg.segmentation.fit", "custseg.segmentation.population"]
 
 # In-process memory of recent fits (dbt-duckdb runs every Python model in the dbt process): one lock per
 # key, so models of one fit wait for it while a different fit (another dbt thread) runs at the same time.
@@ -40,44 +31,6 @@ _MEMORY: OrderedDict[str, object] = OrderedDict()
 _KEY_LOCKS: dict[str, threading.Lock] = {}
 _GUARD = threading.Lock()
 MEMORY_SIZE = 8
-_POOL: ProcessPoolExecutor | None = None
-
-
-def fit_processes() -> int:
-    """Worker processes for fits (``CUSTSEG_FIT_PROCESSES``); 0 (unset) fits in the calling thread."""
-    value = os.environ.get(PROCESSES_ENV_VAR, "").strip()
-    if not value:
-        return 0
-    try:
-        n = int(value)
-    except ValueError:
-        raise ValueError(f"{PROCESSES_ENV_VAR}={value!r}: expected a whole number of worker processes") from None
-    if n < 0:
-        raise ValueError(f"{PROCESSES_ENV_VAR}={value!r}: expected 0 (fit in-process) or more workers")
-    return n
-
-
-def _worker_pool(n: int) -> ProcessPoolExecutor:
-    global _POOL
-    with _GUARD:
-        if _POOL is None:
-            import multiprocessing
-
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(WORKER_PRELOAD)
-            _POOL = ProcessPoolExecutor(max_workers=n, mp_context=context)
-        return _POOL
-
-
-def run_fit(compute):
-    """``compute()`` in a worker process when ``CUSTSEG_FIT_PROCESSES`` is set, else in this thread.
-
-    ``compute`` must then be picklable: a module-level function, or a ``functools.partial`` of one.
-    """
-    n = fit_processes()
-    if n == 0:
-        return compute()
-    return _worker_pool(n).submit(compute).result()
 
 
 def _code_version(package: str) -> str:
@@ -98,12 +51,12 @@ def load_or_compute(package: str, key: str, compute):
     """``compute()``, or its pickled result from an earlier build with the same ``key`` and code."""
     folder = os.environ.get(ENV_VAR)
     if not folder:
-        return run_fit(compute)
+        return run_in_worker(compute)
     path = Path(folder) / f"{package}-{_code_version(package)}-{key[:32]}.pickle"
     if path.exists():
         with path.open("rb") as handle:
             return pickle.load(handle)
-    result = run_fit(compute)
+    result = run_in_worker(compute)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
         pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)

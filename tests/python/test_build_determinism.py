@@ -1,6 +1,6 @@
 """End to end: two dbt builds of the same generated world give identical tables.
 
-The first build fits in the dbt process, the second in worker processes (``CUSTSEG_FIT_PROCESSES``, as
+The first build fits in the dbt process, the second in worker processes (``CUSTSEG_WORKER_PROCESSES``, as
 ``make build`` runs): where a fit runs must not change a table.
 """
 
@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from custseg.dbt_runner import run_dbt
-from custseg.fit_cache import PROCESSES_ENV_VAR
+from custseg.workers import ENV_VAR as WORKERS_ENV_VAR
 
 
 def _tables(db_path) -> dict[str, list[tuple]]:
@@ -31,7 +31,7 @@ def _tables(db_path) -> dict[str, list[tuple]]:
 def test_two_builds_give_identical_tables(small_world, tmp_path, monkeypatch):
     dbs = []
     for run, processes in (("first", "0"), ("second", "2")):
-        monkeypatch.setenv(PROCESSES_ENV_VAR, processes)
+        monkeypatch.setenv(WORKERS_ENV_VAR, processes)
         db = tmp_path / f"{run}.duckdb"
         run_dbt("build", dataset="sample", raw_data_dir=small_world, db_path=db, target_path=tmp_path / run)
         dbs.append(db)

@@ -64,6 +64,20 @@ def test_large_tables_take_the_sql_route_with_the_same_results():
     assert load_and_validate("sample", relations, max_rows=50).equals(sampled)  # deterministic sample
 
 
+def test_a_worker_process_validates_the_same(monkeypatch):
+    from custseg.workers import ENV_VAR
+
+    con = duckdb.connect()
+    relations = {"raw": {"int_order_lines": con.from_df(_dirty_order_lines())},
+                 "clean": {"customers": con.from_df(_customers())}}
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    in_process = load_and_validate("sample", relations, max_rows=50)  # one table whole, one by the SQL route
+    monkeypatch.setenv(ENV_VAR, "1")
+    in_worker = load_and_validate("sample", relations, max_rows=50)
+    pd.testing.assert_frame_equal(in_process, in_worker)
+    assert not in_worker["success"].all()
+
+
 def test_unsupported_expectation_is_named():
     relation = duckdb.connect().from_df(pd.DataFrame({"a": [1]}))
     with pytest.raises(ValueError, match="no SQL translation for expectation 'ExpectColumnMeanToBeBetween'"):

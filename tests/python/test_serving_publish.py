@@ -164,3 +164,52 @@ def test_the_command_says_why_it_published_nothing(built, tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: dbt manifest not found") and "nothing.json" in proc.stderr
     assert not (built["serving"] / "shop.duckdb").exists()
+
+
+def test_a_side_task_reads_the_complete_copy_before_it_is_swapped_in(built):
+    seen = {}
+
+    def side(serving_copy):
+        assert not (built["serving"] / "shop.duckdb").exists()  # not swapped in yet
+        con = duckdb.connect(str(serving_copy), read_only=True)
+        seen.update(con.execute("select table_name, estimated_size from duckdb_tables()").fetchall())
+        con.close()
+        return "read"
+
+    result = publish(built["db"], built["manifest"], built["serving"], "shop", while_exporting=side)
+    assert result.side_result == "read"
+    assert sorted(seen) == ["customer_rfm", "customer_segments", "rejected_rows"]
+    assert (result.parquet_dir / "customer_rfm.parquet").is_file()
+
+
+def test_a_failed_side_task_swaps_nothing_in(built):
+    good = publish(built["db"], built["manifest"], built["serving"], "shop")
+    _build(built["db"], 20)
+
+    def side(serving_copy):
+        raise RuntimeError("report broke")
+
+    with pytest.raises(RuntimeError, match="report broke"):
+        publish(built["db"], built["manifest"], built["serving"], "shop", while_exporting=side)
+    con = duckdb.connect(str(good.duckdb_path), read_only=True)
+    assert con.execute("select count(*) from customer_rfm").fetchone()[0] == 10  # the old copy stays
+    con.close()
+    assert sorted(p.name for p in built["serving"].iterdir() if p.name.startswith(".shop.duckdb")) == []
+
+
+def test_the_command_writes_the_report_of_the_new_copy_only_when_it_is_swapped_in(built, tmp_path):
+    report = tmp_path / "reports" / "shop.html"
+    command = [sys.executable, "-m", "custseg.serving", "--db", str(built["db"]), "--serving-dir",
+               str(built["serving"]), "--dataset", "shop", "--report", str(report)]
+    failed = subprocess.run([*command, "--manifest", str(tmp_path / "nothing.json")], capture_output=True, text=True)
+    assert failed.returncode == 2 and "nothing.json" in failed.stderr
+    assert not report.parent.exists() or not list(report.parent.iterdir())
+    proc = subprocess.run([*command, "--manifest", str(built["manifest"])], capture_output=True, text=True)
+    # Published; the report is written, and its one broken section (this toy customer_rfm lacks the RFM
+    # scores) fails the command, as `python -m custseg.report` does.
+    assert proc.returncode == 1 and "report section 'rfm' failed" in proc.stderr
+    assert (built["serving"] / "shop.duckdb").is_file()
+    published, rendered = (json.loads(line) for line in proc.stdout.splitlines())
+    assert published["tables"] == 3 and rendered["report"] == str(report)
+    assert report.is_file() and "shop.duckdb" in report.read_text()
+    assert [p.name for p in report.parent.iterdir()] == ["shop.html"]  # no pending file left

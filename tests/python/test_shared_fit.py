@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 
-from custseg import fit_cache
+from custseg import fit_cache, workers
 
 
 def test_same_key_computes_once_and_other_keys_do_not_wait(monkeypatch):
     monkeypatch.delenv(fit_cache.ENV_VAR, raising=False)
-    monkeypatch.delenv(fit_cache.PROCESSES_ENV_VAR, raising=False)
+    monkeypatch.delenv(workers.ENV_VAR, raising=False)
     fit_cache._MEMORY.clear()
     calls: list[str] = []
     started = {"a": threading.Event(), "b": threading.Event()}
@@ -48,7 +48,7 @@ def test_same_key_computes_once_and_other_keys_do_not_wait(monkeypatch):
 
 def test_memory_keeps_the_most_recent_fits(monkeypatch):
     monkeypatch.delenv(fit_cache.ENV_VAR, raising=False)
-    monkeypatch.delenv(fit_cache.PROCESSES_ENV_VAR, raising=False)
+    monkeypatch.delenv(workers.ENV_VAR, raising=False)
     fit_cache._MEMORY.clear()
     for i in range(fit_cache.MEMORY_SIZE + 2):
         fit_cache.shared_fit("test", f"k{i}", lambda i=i: i)

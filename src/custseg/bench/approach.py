@@ -10,6 +10,7 @@ high-water mark after each stage, so it can only grow from stage to stage.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -20,7 +21,10 @@ def _peak_mb() -> float:
 
 
 def main(argv: list[str]) -> int:
+    from custseg.workers import ENV_VAR
+
     approach, raw_dir = argv[1], argv[2]
+    os.environ.pop(ENV_VAR, None)  # bare: the fits run in this process, never in worker processes
     if approach == "notebook":
         from custseg.bench.notebook import notebook_features as features_of
         from custseg.bench.notebook_fits import notebook_fits as fits_of

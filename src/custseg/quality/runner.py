@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import pandas as pd
 
@@ -118,22 +119,29 @@ def _sample(relation, columns: list[str], rows: int):
                                            f"limit {int(rows)}")
 
 
-def _validate_large(relation, columns: list[str], table: str, checks: list[Check], rows: int) -> list[dict]:
-    """Exact counts from SQL over all rows; GE on a sample supplies example values of failed checks."""
-    from custseg.quality.sql_counts import sql_outcomes
-
-    outcomes = sql_outcomes(relation, checks)
-    sampled = {i: row for i, row in enumerate(_validate(_sample(relation, columns, rows).df(), table, checks))}
+def _large_rows(table: str, checks: list[Check], outcomes, sampled: list[dict], rows: int) -> list[dict]:
+    """Result rows of a large table: exact counts from SQL, example values from GE on its sample."""
     results = []
-    for index, (check, outcome) in enumerate(zip(checks, outcomes)):
+    for check, outcome, sample_row in zip(checks, outcomes, sampled):
         details = ""
         if not outcome.success:
-            examples = sampled[index]["details"]
+            examples = sample_row["details"]
             details = (f"{examples} " if examples else "") + f"(counted in SQL over all rows; GE on a {rows}-row sample)"
         results.append({"table_name": table, "column_name": check.column, "expectation": check.expectation,
                         "success": outcome.success, "unexpected_count": outcome.unexpected_count,
                         "element_count": outcome.element_count, "details": details})
     return results
+
+
+def _great_expectations(dataset: str, small: dict[str, dict[str, pd.DataFrame]],
+                        samples: dict[tuple[str, str], tuple[pd.DataFrame, list[Check]]]):
+    """All the Great Expectations work of one run: the small tables whole, the samples of the large ones.
+
+    A module-level function of DataFrames, so :func:`custseg.workers.run_in_worker` can run it in a worker
+    process (Great Expectations is then never imported by the dbt process).
+    """
+    sampled = {key: _validate(frame, key[1], checks) for key, (frame, checks) in samples.items()}
+    return validate_tables(dataset, small), sampled
 
 
 def load_and_validate(dataset: str, relations: dict[str, dict[str, object]],
@@ -151,15 +159,18 @@ def validate_relations(dataset: str, relations: dict[str, dict[str, object]],
 
     ``relations`` is {'raw'|'clean': {table: relation}}. Tables of at most ``max_rows`` rows are read into
     pandas (only the columns the suites need) and validated by Great Expectations as a whole; larger ones
-    get exact SQL aggregate counts plus GE on a deterministic ``max_rows`` sample (``_validate_large``), so
-    memory stays bounded whatever the size. Both routes give the same success and counts.
+    get exact SQL aggregate counts plus GE on a deterministic ``max_rows`` sample (``_large_rows``), so
+    memory stays bounded whatever the size. Both routes give the same success and counts. The Great
+    Expectations part runs in a worker process when ``CUSTSEG_WORKER_PROCESSES`` is set (custseg.workers).
     """
+    from custseg.quality.sql_counts import sql_outcomes
     from custseg.quality.suites import columns_needed
+    from custseg.workers import run_in_worker
 
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
     required = set(required_tables(dataset))
     small: dict[str, dict[str, pd.DataFrame]] = {}
-    large_rows: list[dict] = []
+    samples: dict[tuple[str, str], tuple[pd.DataFrame, list[Check]]] = {}
+    large: list[tuple[str, str, int, list]] = []  # (kind, table, rows, SQL outcomes)
     for kind, tables in relations.items():
         suites = suites_for(kind)
         small[kind] = {}
@@ -171,13 +182,18 @@ def validate_relations(dataset: str, relations: dict[str, dict[str, object]],
             if count <= max_rows:
                 small[kind][table] = relation.project(", ".join(f'"{c}"' for c in columns)).df()
                 continue
-            if table in required:
-                large_rows.append({"suite": kind, "table_name": table, "column_name": None,
-                                   "expectation": "ExpectTableRowCountToBeBetween", "success": True,
-                                   "unexpected_count": 0, "element_count": count, "details": ""})
-            large_rows.extend({"suite": kind, **row}
-                              for row in _validate_large(relation, columns, table, suites[table], max_rows))
-    results = validate_tables(dataset, small)
+            # Exact counts from SQL over all rows; GE on a deterministic sample supplies example values.
+            large.append((kind, table, count, sql_outcomes(relation, suites[table])))
+            samples[(kind, table)] = (_sample(relation, columns, max_rows).df(), suites[table])
+    results, sampled = run_in_worker(partial(_great_expectations, dataset, small, samples))
+    large_rows: list[dict] = []
+    for kind, table, count, outcomes in large:
+        if table in required:
+            large_rows.append({"suite": kind, "table_name": table, "column_name": None,
+                               "expectation": "ExpectTableRowCountToBeBetween", "success": True,
+                               "unexpected_count": 0, "element_count": count, "details": ""})
+        large_rows.extend({"suite": kind, **row} for row in _large_rows(
+            table, suites_for(kind)[table], outcomes, sampled[(kind, table)], max_rows))
     if large_rows:
         results = pd.concat([results, pd.DataFrame(large_rows, columns=RESULT_COLUMNS)], ignore_index=True)
         results["column_name"] = results["column_name"].astype("string")

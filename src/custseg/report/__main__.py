@@ -5,8 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
-from custseg.report.build import build_report
+from custseg.report.build import ReportResult, build_report
+
+
+def emit(result: ReportResult, path: Path | None = None) -> int:
+    """Print what the report holds (one JSON line; failed sections on stderr); the exit code."""
+    print(json.dumps({
+        "report": str(path or result.path), "bytes": result.bytes,
+        "sections": {s.section.key: s.status for s in result.sections},
+    }))
+    for failed in result.errors:
+        print(f"report section {failed.section.key!r} failed: {failed.message}", file=sys.stderr)
+    return 1 if result.errors else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,13 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps({
-        "report": str(result.path), "bytes": result.bytes,
-        "sections": {s.section.key: s.status for s in result.sections},
-    }))
-    for failed in result.errors:
-        print(f"report section {failed.section.key!r} failed: {failed.message}", file=sys.stderr)
-    return 1 if result.errors else 0
+    return emit(result)
 
 
 if __name__ == "__main__":

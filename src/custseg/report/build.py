@@ -54,15 +54,18 @@ def render_section(section: Section, wh: WarehouseTables) -> SectionResult:
     return SectionResult(section, AVAILABLE, rendered=rendered)
 
 
-def build_report(db_path: Path | str, dataset: str, out_path: Path | str) -> ReportResult:
-    """Write the report of the warehouse ``db_path`` to ``out_path`` (atomically) and say what it holds."""
+def build_report(db_path: Path | str, dataset: str, out_path: Path | str, source: str | None = None) -> ReportResult:
+    """Write the report of the warehouse ``db_path`` to ``out_path`` (atomically) and say what it holds.
+
+    ``source`` is the file name the report shows as its source (default: the name of ``db_path``).
+    """
     out_path = Path(out_path)
     with WarehouseTables(db_path) as wh:
         results = [render_section(section, wh) for section in SECTIONS]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     html = env.get_template("report.html.j2").render(dataset=dataset, sections=results,
-                                                     source=Path(db_path).name)
+                                                     source=source or Path(db_path).name)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.tmp-{os.getpid()}")
     tmp.write_text(html, encoding="utf-8")

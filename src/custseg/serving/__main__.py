@@ -1,12 +1,52 @@
-"""``python -m custseg.serving``: publish the serving copy of a built warehouse (run by ``make publish``)."""
+"""``python -m custseg.serving``: publish the serving copy of a built warehouse (run by ``make publish``).
+
+With ``--report OUT`` the HTML report of the new copy is rendered while its Parquet files are written (as
+``make build`` does), so it adds no time of its own; the report file is replaced only when the new copy
+was swapped in.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 
-from custseg.serving.publish import publish
+from custseg.serving.publish import PublishResult, publish
+
+ERRORS = (FileNotFoundError, RuntimeError, ValueError)  # nothing was replaced: say why, no traceback
+
+
+def _summary(result: PublishResult) -> str:
+    return json.dumps({
+        "serving_db": str(result.duckdb_path), "parquet_dir": str(result.parquet_dir),
+        "tables": len(result.row_counts), "rows": sum(result.row_counts.values()),
+        "bytes": result.bytes, "seconds": round(result.seconds, 2),
+    })
+
+
+def _publish_with_report(args: argparse.Namespace) -> int:
+    from custseg.report.__main__ import emit
+    from custseg.report.build import build_report
+
+    report = Path(args.report)
+    pending = report.with_name(f".{report.name}.publishing-{os.getpid()}")
+
+    def render(serving_copy: Path):
+        return build_report(serving_copy, args.dataset, pending, source=f"{args.dataset}.duckdb")
+
+    try:
+        result = publish(args.db, args.manifest, args.serving_dir, args.dataset, while_exporting=render)
+    except BaseException as exc:
+        pending.unlink(missing_ok=True)
+        if not isinstance(exc, ERRORS):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    os.replace(pending, report)
+    print(_summary(result))
+    return emit(result.side_result, report)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,17 +55,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", required=True, help="manifest.json of the dbt build that wrote --db")
     parser.add_argument("--serving-dir", required=True, help="where to publish, e.g. warehouse/serving")
     parser.add_argument("--dataset", required=True, help="data set name: the file is <serving-dir>/<dataset>.duckdb")
+    parser.add_argument("--report", help="also write the HTML report of the new copy to this file")
     args = parser.parse_args(argv)
+    if args.report:
+        return _publish_with_report(args)
     try:
         result = publish(args.db, args.manifest, args.serving_dir, args.dataset)
-    except (FileNotFoundError, RuntimeError, ValueError) as exc:  # nothing was replaced: say why, no traceback
+    except ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps({
-        "serving_db": str(result.duckdb_path), "parquet_dir": str(result.parquet_dir),
-        "tables": len(result.row_counts), "rows": sum(result.row_counts.values()),
-        "bytes": result.bytes, "seconds": round(result.seconds, 2),
-    }))
+    print(_summary(result))
     return 0
 
 

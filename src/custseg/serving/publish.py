@@ -4,7 +4,8 @@ Why a copy: a DuckDB file open for writing can't be opened by any other process,
 the writer. BI tools therefore read ``serving/<dataset>.duckdb``, which the build never opens:
 
 1. every public table is copied into a new file in the serving folder (same file system),
-2. the file is flushed to disk and made read-only,
+2. the file is flushed to disk and made read-only; the Parquet exports are written from it, while an
+   optional side task reads it too (``make build`` renders the report there, so it costs no extra time),
 3. ``os.replace`` swaps it in: one atomic rename. A reader that has the old file open keeps reading the
    old tables (its open file lives on until it closes it), and sees the new ones when it reconnects.
 
@@ -22,9 +23,11 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -38,6 +41,7 @@ class PublishResult:
     row_counts: dict[str, int]
     seconds: float
     bytes: int
+    side_result: Any = None  # what ``while_exporting`` returned, if given
 
 
 def _ident(name: str) -> str:
@@ -81,51 +85,47 @@ def _copy_table(con: duckdb.DuckDBPyConnection, table: PublicTable) -> int:
 
 
 def _export_parquet(con: duckdb.DuckDBPyConnection, table: PublicTable, parquet_dir: Path) -> None:
-    """Write one table of the build to ``parquet_dir/<name>.parquet`` (straight from the build, read-only)."""
-    source = f"build.{_ident(table.schema)}.{_ident(table.name)}"
+    """Write one table of the new serving copy to ``parquet_dir/<name>.parquet``."""
+    source = f"main.{_ident(table.name)}"
     parquet_file = parquet_dir / f"{table.name}.parquet"
     con.execute(f"copy (select * from {source}) to {_literal(str(parquet_file))} (format parquet)")
 
 
-def _copy_tables(con: duckdb.DuckDBPyConnection, tables: list[PublicTable], parquet_dir: Path,
-                 workers: int = 2) -> dict[str, int]:
-    """Copy every table and export it to Parquet: ``workers`` tasks at a time (one cursor each), largest first.
+def _largest_first(con: duckdb.DuckDBPyConnection, tables: list[PublicTable], database: str) -> list[PublicTable]:
+    sizes = {f"{schema}.{name}": size for schema, name, size in con.execute(
+        "select schema_name, table_name, estimated_size from duckdb_tables() where database_name = ?",
+        [database]).fetchall()}
+    # Views have no size estimate; the one public view of the build (order_lines) is the largest table.
+    sizes.update({f"{schema}.{name}": float("inf") for schema, name in con.execute(
+        "select schema_name, view_name from duckdb_views() where database_name = ?", [database]).fetchall()})
+    schema_of = (lambda t: t.schema) if database == "build" else (lambda t: "main")
+    return sorted(tables, key=lambda t: (-sizes.get(f"{schema_of(t)}.{t.name}", 0), t.name))
 
-    One big table (the clean order lines) dominates; its copy, its Parquet export and the other tables run
-    side by side, so both cores stay busy. Each task is its own transaction on its own table or file, so
-    the result does not depend on the interleaving.
+
+def _side_by_side(con: duckdb.DuckDBPyConnection, tables: list[PublicTable],
+                  work: Callable[[duckdb.DuckDBPyConnection, PublicTable], Any], workers: int = 2) -> dict[str, Any]:
+    """``work(cursor, table)`` for every table, ``workers`` at a time (one cursor each), in the given order.
+
+    One big table (the clean order lines) dominates, so it goes first and the others run beside it. Each task
+    is its own transaction on its own table or file: the result does not depend on the interleaving.
     """
-    sizes = dict(con.execute("select schema_name || '.' || table_name, estimated_size from duckdb_tables() "
-                             "where database_name = 'build'").fetchall())
-    # Views have no size estimate; the one public view (order_lines) is the largest table: it goes first.
-    sizes.update({name: float("inf") for (name,) in con.execute(
-        "select schema_name || '.' || view_name from duckdb_views() where database_name = 'build'").fetchall()})
-    tasks = sorted(((kind, table) for table in tables for kind in ("copy", "parquet")),
-                   key=lambda task: (-sizes.get(f"{task[1].schema}.{task[1].name}", 0), task[1].name, task[0]))
-    cursors = [con.cursor() for _ in range(workers)]
-    free = list(range(workers))
+    local = threading.local()
+    cursors: list[duckdb.DuckDBPyConnection] = []
     lock = threading.Lock()
 
-    def run(task: tuple[str, PublicTable]) -> tuple[str, int | None]:
-        kind, table = task
-        with lock:
-            slot = free.pop()
-        try:
-            if kind == "copy":
-                return table.name, _copy_table(cursors[slot], table)
-            _export_parquet(cursors[slot], table, parquet_dir)
-            return table.name, None
-        finally:
+    def run(table: PublicTable) -> tuple[str, Any]:
+        if not hasattr(local, "cursor"):
+            local.cursor = con.cursor()
             with lock:
-                free.append(slot)
+                cursors.append(local.cursor)
+        return table.name, work(local.cursor, table)
 
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            counts = {name: rows for name, rows in pool.map(run, tasks) if rows is not None}
+            return dict(pool.map(run, tables))
     finally:
         for cursor in cursors:
             cursor.close()
-    return {name: counts[name] for name in sorted(counts)}
 
 
 def _keep_previous(final_db: Path, previous_db: Path) -> None:
@@ -155,8 +155,18 @@ def _swap_parquet_link(serving_dir: Path, dataset: str, new_dir: Path) -> Path:
     return link
 
 
-def publish(db_path: Path | str, manifest_path: Path | str, serving_dir: Path | str, dataset: str) -> PublishResult:
-    """Copy the public tables of ``db_path`` to ``serving_dir/<dataset>.duckdb`` and ``serving_dir/<dataset>/``."""
+def _memory_limit() -> str:
+    return os.environ.get("CUSTSEG_DUCKDB_MEMORY_LIMIT", "5GB")
+
+
+def publish(db_path: Path | str, manifest_path: Path | str, serving_dir: Path | str, dataset: str,
+            while_exporting: Callable[[Path], Any] | None = None) -> PublishResult:
+    """Copy the public tables of ``db_path`` to ``serving_dir/<dataset>.duckdb`` and ``serving_dir/<dataset>/``.
+
+    ``while_exporting(path)``, if given, runs in a thread while the Parquet files are written, with the path
+    of the new (complete, read-only, not yet swapped in) serving copy; what it returns is ``side_result``.
+    If it raises, nothing is swapped in and the error is raised here.
+    """
     started = time.perf_counter()
     db_path, serving_dir = Path(db_path).resolve(), Path(serving_dir).resolve()
     if not db_path.is_file():
@@ -170,21 +180,34 @@ def publish(db_path: Path | str, manifest_path: Path | str, serving_dir: Path | 
     tmp_db = serving_dir / f".{dataset}.duckdb.tmp-{stamp}"
     new_parquet_dir = serving_dir / f".{dataset}.parquet-{stamp}"
     final_db = serving_dir / f"{dataset}.duckdb"
+    side_result = None
     try:
         new_parquet_dir.mkdir()
         con = duckdb.connect(str(tmp_db))
         try:
             # The same bound as the build (profiles.yml): larger copies stream or spill instead of growing.
-            con.execute(f"set memory_limit = {_literal(os.environ.get('CUSTSEG_DUCKDB_MEMORY_LIMIT', '5GB'))}")
+            con.execute(f"set memory_limit = {_literal(_memory_limit())}")
             con.execute(f"attach {_literal(str(db_path))} as build (read_only)")
             _check_tables_exist(con, tables, db_path)
-            counts = _copy_tables(con, tables, new_parquet_dir)
+            copied = _side_by_side(con, _largest_first(con, tables, "build"), _copy_table)
+            counts = {name: copied[name] for name in sorted(copied)}
             con.execute("detach build")
             con.execute("checkpoint")
         finally:
             con.close()
         _fsync(tmp_db)
         os.chmod(tmp_db, 0o444)
+        con = duckdb.connect(str(tmp_db), read_only=True)
+        try:
+            con.execute(f"set memory_limit = {_literal(_memory_limit())}")
+            with ThreadPoolExecutor(max_workers=1) as side:
+                pending = side.submit(while_exporting, tmp_db) if while_exporting else None
+                serving_catalog = con.execute("select current_database()").fetchone()[0]
+                _side_by_side(con, _largest_first(con, tables, serving_catalog),
+                              lambda cursor, table: _export_parquet(cursor, table, new_parquet_dir))
+                side_result = pending.result() if pending else None
+        finally:
+            con.close()
         _keep_previous(final_db, serving_dir / f"{dataset}.previous.duckdb")
         os.replace(tmp_db, final_db)
         _fsync(serving_dir)
@@ -196,4 +219,4 @@ def publish(db_path: Path | str, manifest_path: Path | str, serving_dir: Path | 
     link = _swap_parquet_link(serving_dir, dataset, new_parquet_dir)
     size = final_db.stat().st_size + sum(f.stat().st_size for f in new_parquet_dir.iterdir())
     return PublishResult(duckdb_path=final_db, parquet_dir=link, row_counts=counts,
-                         seconds=time.perf_counter() - started, bytes=size)
+                         seconds=time.perf_counter() - started, bytes=size, side_result=side_result)

@@ -1,4 +1,4 @@
-"""custseg.fit_cache.run_fit: with CUSTSEG_FIT_PROCESSES a fit runs in a worker process, same result."""
+"""custseg.workers.run_in_worker: with CUSTSEG_WORKER_PROCESSES a fit runs in a worker process, same result."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
-from custseg import fit_cache
+from custseg import workers
 from custseg.segmentation import fit_segments
 
 FEATURES = ["recency_days", "frequency", "monetary"]
@@ -23,18 +23,18 @@ def _frame() -> pd.DataFrame:
 
 
 def test_unset_fits_in_this_process(monkeypatch):
-    monkeypatch.delenv(fit_cache.PROCESSES_ENV_VAR, raising=False)
-    assert fit_cache.fit_processes() == 0
-    assert fit_cache.run_fit(os.getpid) == os.getpid()
+    monkeypatch.delenv(workers.ENV_VAR, raising=False)
+    assert workers.worker_processes() == 0
+    assert workers.run_in_worker(os.getpid) == os.getpid()
 
 
 def test_a_worker_process_gives_the_same_fit(monkeypatch):
-    monkeypatch.setenv(fit_cache.PROCESSES_ENV_VAR, "1")
-    assert fit_cache.run_fit(os.getpid) != os.getpid()
+    monkeypatch.setenv(workers.ENV_VAR, "1")
+    assert workers.run_in_worker(os.getpid) != os.getpid()
     fit = partial(fit_segments, _frame(), FEATURES, k_range=range(2, 5), n_init=2, random_state=3)
-    in_worker = fit_cache.run_fit(fit)
-    monkeypatch.setenv(fit_cache.PROCESSES_ENV_VAR, "0")
-    in_process = fit_cache.run_fit(fit)
+    in_worker = workers.run_in_worker(fit)
+    monkeypatch.setenv(workers.ENV_VAR, "0")
+    in_process = workers.run_in_worker(fit)
     assert in_worker.k == in_process.k
     for name in ("assignments", "centroids", "k_selection", "profiles"):
         pd.testing.assert_frame_equal(getattr(in_worker, name), getattr(in_process, name))
@@ -42,12 +42,12 @@ def test_a_worker_process_gives_the_same_fit(monkeypatch):
 
 @pytest.mark.parametrize("value", ["two", "-1", "1.5"])
 def test_a_bad_setting_names_the_variable(monkeypatch, value):
-    monkeypatch.setenv(fit_cache.PROCESSES_ENV_VAR, value)
-    with pytest.raises(ValueError, match=fit_cache.PROCESSES_ENV_VAR):
-        fit_cache.fit_processes()
+    monkeypatch.setenv(workers.ENV_VAR, value)
+    with pytest.raises(ValueError, match=workers.ENV_VAR):
+        workers.worker_processes()
 
 
 def test_an_error_in_the_worker_reaches_the_caller(monkeypatch):
-    monkeypatch.setenv(fit_cache.PROCESSES_ENV_VAR, "1")
+    monkeypatch.setenv(workers.ENV_VAR, "1")
     with pytest.raises(ValueError, match="no such"):
-        fit_cache.run_fit(partial(int, "no such number"))
+        workers.run_in_worker(partial(int, "no such number"))
