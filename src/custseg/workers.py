@@ -24,7 +24,9 @@ from typing import Callable, TypeVar
 ENV_VAR = "CUSTSEG_WORKER_PROCESSES"
 # Imported once by the fork server, so each worker starts with them loaded (Great Expectations is not:
 # only the worker that validates needs it, and importing it would delay the first fit).
-PRELOAD = ["custseg.response.fit", "custseg.segmentation.fit", "custseg.segmentation.population"]
+# custseg._forkserver_main first: it stops each worker from running the parent's main script (dbt) again.
+PRELOAD = ["custseg._forkserver_main", "custseg.response.fit", "custseg.segmentation.fit",
+           "custseg.segmentation.population"]
 
 T = TypeVar("T")
 _POOL: ProcessPoolExecutor | None = None
@@ -50,8 +52,13 @@ def _pool(n: int) -> ProcessPoolExecutor:
     with _LOCK:
         if _POOL is None:
             import multiprocessing
+            from multiprocessing import spawn
 
             context = multiprocessing.get_context("forkserver")
+            # The main script path exactly as each worker will be told it (custseg._forkserver_main reads it).
+            main_path = spawn.get_preparation_data("custseg-worker").get("init_main_from_path")
+            if main_path:
+                os.environ["CUSTSEG_WORKER_PARENT_MAIN"] = main_path
             context.set_forkserver_preload(PRELOAD)
             # One task per worker: a fresh fork of the server for each, so a finished fit's memory goes back to
             # the system at once instead of staying with an idle worker (it matters for the 8 GB at 50M lines).

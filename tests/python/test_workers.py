@@ -51,3 +51,23 @@ def test_an_error_in_the_worker_reaches_the_caller(monkeypatch):
     monkeypatch.setenv(workers.ENV_VAR, "1")
     with pytest.raises(ValueError, match="no such"):
         workers.run_in_worker(partial(int, "no such number"))
+
+
+def test_workers_do_not_run_the_main_script_again(tmp_path):
+    # A worker would run the parent's main script again before its task (for dbt: import dbt, ~3 s each).
+    import subprocess
+    import sys
+
+    marker = tmp_path / "runs.txt"
+    script = tmp_path / "main_script.py"
+    script.write_text(
+        "import os\n"
+        f"open({str(marker)!r}, 'a').write(str(os.getpid()) + '\\n')\n"
+        "if __name__ == '__main__':\n"
+        "    from custseg.workers import run_in_worker\n"
+        "    print(run_in_worker(os.getpid) != os.getpid(), run_in_worker(os.getpid) != os.getpid())\n")
+    env = {**os.environ, workers.ENV_VAR: "2"}
+    proc = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["True", "True"]  # both tasks ran in workers
+    assert len(marker.read_text().split()) == 1  # the main script ran once: in the parent only
