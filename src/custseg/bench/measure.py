@@ -49,6 +49,7 @@ def run_stage(stage: str, cmd: list[str], *, env: dict | None = None, cwd: str |
 
 def tree_rss_kb(root: int) -> int:
     """Summed resident memory (kB) of ``root`` and every process below it (Linux ``/proc``)."""
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -59,7 +60,7 @@ def tree_rss_kb(root: int) -> int:
             continue
         pid = int(stat.parent.name)
         parents[pid] = int(fields[1])
-        rss[pid] = int(fields[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+        rss[pid] = int(fields[21]) * page_kb
     children: dict[int, list[int]] = {}
     for pid, parent in parents.items():
         children.setdefault(parent, []).append(pid)

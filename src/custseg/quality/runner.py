@@ -170,7 +170,7 @@ def validate_relations(dataset: str, relations: dict[str, dict[str, object]],
     required = set(required_tables(dataset))
     small: dict[str, dict[str, pd.DataFrame]] = {}
     samples: dict[tuple[str, str], tuple[pd.DataFrame, list[Check]]] = {}
-    large: list[tuple[str, str, int, list]] = []  # (kind, table, rows, SQL outcomes)
+    large: list[tuple[str, str, int, list[Check], list]] = []  # (kind, table, rows, checks, SQL outcomes)
     for kind, tables in relations.items():
         suites = suites_for(kind)
         small[kind] = {}
@@ -183,17 +183,17 @@ def validate_relations(dataset: str, relations: dict[str, dict[str, object]],
                 small[kind][table] = relation.project(", ".join(f'"{c}"' for c in columns)).df()
                 continue
             # Exact counts from SQL over all rows; GE on a deterministic sample supplies example values.
-            large.append((kind, table, count, sql_outcomes(relation, suites[table])))
+            large.append((kind, table, count, suites[table], sql_outcomes(relation, suites[table])))
             samples[(kind, table)] = (_sample(relation, columns, max_rows).df(), suites[table])
     results, sampled = run_in_worker(partial(_great_expectations, dataset, small, samples))
     large_rows: list[dict] = []
-    for kind, table, count, outcomes in large:
+    for kind, table, count, checks, outcomes in large:
         if table in required:
             large_rows.append({"suite": kind, "table_name": table, "column_name": None,
                                "expectation": "ExpectTableRowCountToBeBetween", "success": True,
                                "unexpected_count": 0, "element_count": count, "details": ""})
-        large_rows.extend({"suite": kind, **row} for row in _large_rows(
-            table, suites_for(kind)[table], outcomes, sampled[(kind, table)], max_rows))
+        large_rows.extend({"suite": kind, **row}
+                          for row in _large_rows(table, checks, outcomes, sampled[(kind, table)], max_rows))
     if large_rows:
         results = pd.concat([results, pd.DataFrame(large_rows, columns=RESULT_COLUMNS)], ignore_index=True)
         results["column_name"] = results["column_name"].astype("string")

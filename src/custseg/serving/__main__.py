@@ -38,13 +38,12 @@ def _publish_with_report(args: argparse.Namespace) -> int:
 
     try:
         result = publish(args.db, args.manifest, args.serving_dir, args.dataset, while_exporting=render)
-    except BaseException as exc:
-        pending.unlink(missing_ok=True)
-        if not isinstance(exc, ERRORS):
-            raise
+        os.replace(pending, report)  # only once the new copy is in place
+    except ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    os.replace(pending, report)
+    finally:
+        pending.unlink(missing_ok=True)  # a report of a copy that was not swapped in
     print(_summary(result))
     return emit(result.side_result, report)
 
