@@ -47,16 +47,21 @@ def _code_version(package: str) -> str:
     return h.hexdigest()[:16]
 
 
-def load_or_compute(package: str, key: str, compute):
-    """``compute()``, or its pickled result from an earlier build with the same ``key`` and code."""
+def load_or_compute(package: str, key: str, compute, in_worker: bool = True):
+    """``compute()``, or its pickled result from an earlier build with the same ``key`` and code.
+
+    ``in_worker``: run ``compute`` through :func:`custseg.workers.run_in_worker`; False for a computation
+    that hands its own parts to the workers (the response model's candidates).
+    """
+    run = run_in_worker if in_worker else (lambda compute: compute())
     folder = os.environ.get(ENV_VAR)
     if not folder:
-        return run_in_worker(compute)
+        return run(compute)
     path = Path(folder) / f"{package}-{_code_version(package)}-{key[:32]}.pickle"
     if path.exists():
         with path.open("rb") as handle:
             return pickle.load(handle)
-    result = run_in_worker(compute)
+    result = run(compute)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
         pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -79,7 +84,7 @@ def fit_key(kind: str, frames, settings) -> str:
     return h.hexdigest()
 
 
-def shared_fit(package: str, key: str, compute):
+def shared_fit(package: str, key: str, compute, in_worker: bool = True):
     """The fit for ``key``: from memory, else from the disk cache, else ``compute()`` (then remembered).
 
     Threads asking for the same key wait for one computation; threads with different keys do not wait
@@ -95,7 +100,7 @@ def shared_fit(package: str, key: str, compute):
             if key in _MEMORY:
                 return _MEMORY[key]
         with frozen_heap():  # in dbt: the collector skips dbt's own objects during the fit
-            result = load_or_compute(package, key, compute)
+            result = load_or_compute(package, key, compute, in_worker)
         with _GUARD:
             _MEMORY[key] = result
             while len(_MEMORY) > MEMORY_SIZE:

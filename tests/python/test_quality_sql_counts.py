@@ -82,3 +82,15 @@ def test_unsupported_expectation_is_named():
     relation = duckdb.connect().from_df(pd.DataFrame({"a": [1]}))
     with pytest.raises(ValueError, match="no SQL translation for expectation 'ExpectColumnMeanToBeBetween'"):
         sql_outcomes(relation, [Check("ExpectColumnMeanToBeBetween", {"column": "a"})])
+
+
+@pytest.mark.parametrize("rows", [1, 10, 50, 199])
+def test_the_sample_of_a_large_table_is_the_top_n_by_hash_over_every_row(rows):
+    from custseg.quality.runner import _sample
+
+    lines = pd.concat([_dirty_order_lines(), _dirty_order_lines().head(30)], ignore_index=True)  # some copies
+    relation = duckdb.connect().from_df(lines)
+    columns = columns_needed(RAW_SUITES["int_order_lines"])
+    cols = ", ".join(f'"{c}"' for c in columns)
+    every_row = relation.query("t", f"select {cols} from t order by hash({cols}), {cols} limit {rows}").df()
+    pd.testing.assert_frame_equal(_sample(relation, columns, rows, len(lines)), every_row)

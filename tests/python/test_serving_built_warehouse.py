@@ -1,5 +1,5 @@
 """The serving copy that `make build` publishes: exactly the public tables, same rows, docs as comments,
-and the Parquet exports."""
+and the Parquet exports (a public view is served as a view over its Parquet export)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,16 @@ def test_serving_copy_holds_exactly_the_public_tables_with_the_built_rows(publis
     built = duckdb.connect(str(published_sample.db), read_only=True)
     serving = duckdb.connect(str(published_sample.serving_db), read_only=True)
     try:
-        served = {name for (name,) in serving.execute("select table_name from duckdb_tables()").fetchall()}
+        # tables, and the public views (order_lines) as views over their Parquet exports
+        comments = dict(serving.execute("select table_name, comment from duckdb_tables() union all "
+                                        "select view_name, comment from duckdb_views() where not internal"
+                                        ).fetchall())
+        served = set(comments)
         assert served == set(public)
+        views = {name: sql for name, sql in serving.execute(
+            "select view_name, sql from duckdb_views() where not internal").fetchall()}
+        assert set(views) == {name for name, table in public.items() if table.is_view} == {"order_lines"}
+        assert str(published_sample.parquet_dir.resolve() / "order_lines.parquet") in views["order_lines"]
         assert {"customer_rfm", "customer_features", "rejected_rows"} <= served
         assert not [name for name in served if name.startswith(("stg_", "int_"))]
         for name in sorted(public):
@@ -26,7 +34,6 @@ def test_serving_copy_holds_exactly_the_public_tables_with_the_built_rows(publis
             parquet = published_sample.parquet_dir / f"{name}.parquet"
             assert duckdb.sql(f"select count(*) from '{parquet}'").fetchall()[0][0] == rows, name
         # the docs travel with the data: a BI tool shows dbt's descriptions next to each table and field
-        comments = dict(serving.execute("select table_name, comment from duckdb_tables()").fetchall())
         column_comments = {(t, c): comment for t, c, comment in serving.execute(
             "select table_name, column_name, comment from duckdb_columns() where not internal").fetchall()}
         for name, table in public.items():

@@ -28,6 +28,9 @@ def test_make_docs_writes_the_static_site_with_the_exposures(published_sample, r
     catalog = json.loads((published_sample.target_path / "catalog.json").read_text())
     documented = {node["metadata"]["name"] for node in catalog["nodes"].values()}
     with duckdb.connect(str(published_sample.serving_db), read_only=True) as con:
-        served = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+        served = {name for (name,) in con.execute("select table_name from duckdb_tables() union all "
+                                                  "select view_name from duckdb_views() where not internal"
+                                                  ).fetchall()}
+    assert "order_lines" in served
     assert served <= documented
     assert "customer_segments_report" in site.read_text(encoding="utf-8")

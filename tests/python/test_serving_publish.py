@@ -90,6 +90,35 @@ def test_publish_copies_every_public_table_with_its_docs_and_parquet(built):
     assert leftovers == []
 
 
+def test_a_public_view_is_served_as_a_view_over_its_parquet_export(built, tmp_path):
+    con = duckdb.connect(str(built["db"]))
+    con.execute("create view order_lines as select customer_id, monetary * 2 as line_amount from customer_rfm")
+    con.close()
+    manifest = _manifest(tmp_path / "with_view.json", {**NODES, "order_lines": (["marts", "core"], "view")})
+
+    first = publish(built["db"], manifest, built["serving"], "shop")
+
+    assert first.row_counts["order_lines"] == 10
+    assert (first.parquet_dir / "order_lines.parquet").is_file()
+    con = duckdb.connect(str(first.duckdb_path), read_only=True)
+    assert dict(con.execute("select view_name, comment from duckdb_views() where not internal").fetchall()) == {
+        "order_lines": "The order_lines table, it's described."}
+    assert "order_lines" not in {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+    assert con.execute("select sum(line_amount) from order_lines").fetchone()[0] == pytest.approx(135)
+    assert con.execute("select comment from duckdb_columns() where table_name = 'order_lines' "
+                       "and column_name = 'customer_id'").fetchone()[0] == "Customer identifier."
+    con.close()
+
+    # Published again with more rows: the new copy reads the new export, the previous copy still its own.
+    _build(built["db"], 25)
+    second = publish(built["db"], manifest, built["serving"], "shop")
+    assert second.row_counts["order_lines"] == 25
+    for path, rows in ((second.duckdb_path, 25), (built["serving"] / "shop.previous.duckdb", 10)):
+        con = duckdb.connect(str(path), read_only=True)
+        assert con.execute("select count(*) from order_lines").fetchone()[0] == rows, path
+        con.close()
+
+
 READER = textwrap.dedent("""
     import sys, duckdb
     path = sys.argv[1]

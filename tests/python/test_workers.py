@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pandas as pd
@@ -71,3 +72,78 @@ def test_workers_do_not_run_the_main_script_again(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["True", "True"]  # both tasks ran in workers
     assert len(marker.read_text().split()) == 1  # the main script ran once: in the parent only
+
+
+def _pid_and_square(x: int) -> tuple[int, int]:
+    return os.getpid(), x * x
+
+
+def test_map_in_workers_keeps_the_order_of_the_items(monkeypatch):
+    monkeypatch.setenv(workers.ENV_VAR, "2")
+    out = workers.map_in_workers(_pid_and_square, range(6))
+    assert [square for _, square in out] == [0, 1, 4, 9, 16, 25]
+    assert os.getpid() not in {pid for pid, _ in out}
+    monkeypatch.delenv(workers.ENV_VAR)
+    assert workers.map_in_workers(_pid_and_square, [3]) == [(os.getpid(), 9)]
+
+
+def test_map_in_workers_raises_the_first_error(monkeypatch):
+    monkeypatch.setenv(workers.ENV_VAR, "2")
+    with pytest.raises(ValueError, match="'x'"):
+        workers.map_in_workers(int, ["1", "x", "3"])
+
+
+def test_the_response_model_gives_the_same_tables_with_its_candidates_in_workers(monkeypatch):
+    # Its candidates' cross-validations and refits are tasks of the worker processes (map_in_workers).
+    from custseg.response import Candidate, fit_response_model
+    from test_response_model import toy
+
+    candidates = [Candidate("logit", {"C": 0.1, "class_weight": "balanced"}),
+                  Candidate("hgb", {"learning_rate": 0.1, "max_iter": 20, "max_leaf_nodes": 4,
+                                    "min_samples_leaf": 20, "class_weight": "balanced"})]
+    df = toy(n=500, nonlinear=True)
+    monkeypatch.setenv(workers.ENV_VAR, "2")
+    in_workers = fit_response_model(df, candidates=candidates, task_map=workers.map_in_workers)
+    monkeypatch.delenv(workers.ENV_VAR)
+    in_turn = fit_response_model(df, candidates=candidates)
+    assert in_workers.chosen == in_turn.chosen
+    for name in ("response_model_metrics", "response_scores", "response_gains", "response_feature_importance",
+                 "response_logit_coefficients"):
+        pd.testing.assert_frame_equal(in_workers.table(name), in_turn.table(name), check_exact=True, obj=name)
+
+
+def _sleep_then_pid(seconds: float) -> tuple[float, int]:
+    import time
+
+    time.sleep(seconds)
+    return seconds, os.getpid()
+
+
+def test_whole_fits_go_before_waiting_candidate_tasks():
+    # One process: while a task runs, a whole fit that arrives after three candidate tasks starts before them.
+    import threading
+    import time
+
+    pool = workers._Dispatcher(ThreadPoolExecutor(1), 1)
+    order: list[str] = []
+    lock = threading.Lock()
+
+    def task(name: str, seconds: float = 0.0):
+        def run():
+            time.sleep(seconds)
+            with lock:
+                order.append(name)
+        return run
+
+    first = pool.submit(task("running", 0.3), workers.PART)
+    parts = [pool.submit(task(f"part{i}"), workers.PART) for i in range(3)]
+    whole = pool.submit(task("whole"), workers.WHOLE)
+    for future in [first, *parts, whole]:
+        future.result(timeout=10)
+    assert order == ["running", "whole", "part0", "part1", "part2"]
+
+
+def test_many_tasks_through_two_processes(monkeypatch):
+    monkeypatch.setenv(workers.ENV_VAR, "2")
+    out = workers.map_in_workers(_sleep_then_pid, [0.01] * 12)
+    assert len(out) == 12 and os.getpid() not in {pid for _, pid in out}

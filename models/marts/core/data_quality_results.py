@@ -26,7 +26,7 @@ def model(dbt, session):
             "household_attributes": dbt.ref("household_attributes"),
         },
     }
-    # Scheduling only: run after the population fit, i.e. on the dbt thread that the segmentation fits free
-    # while the (longer) response fit still runs, instead of competing with the SQL models before the fits.
-    dbt.ref("population_segment_comparison")
+    # Scheduling only: start once the fits have started (its dbt thread then mostly waits for a worker process,
+    # as theirs do), instead of competing with the SQL models that the response model's training set waits for.
+    dbt.ref("population_features")
     return load_and_validate(dataset, relations)

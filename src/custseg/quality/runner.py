@@ -111,12 +111,23 @@ def failure_message(results: pd.DataFrame) -> str:
 MAX_PANDAS_ROWS = 50_000
 
 
-def _sample(relation, columns: list[str], rows: int):
+def _sample(relation, columns: list[str], rows: int, count: int) -> pd.DataFrame:
     """A deterministic pseudo-random sample: the ``rows`` rows with the smallest hash of the checked columns
-    (a top-N, so memory stays bounded; ties are identical rows)."""
+    (a top-N, so memory stays bounded; ties are identical rows). ``count``: the relation's row count.
+
+    Those rows are the first ``rows`` of the rows whose hash is below a bound that about twice as many pass,
+    so the top-N runs after that filter instead of over every row (at 10M rows: 0.7 s instead of 2.7 s). In
+    the unlikely case that fewer pass, the top-N over every row is taken: the sample is the same either way.
+    """
     cols = ", ".join(f'"{c}"' for c in columns)
-    return relation.query("quality_table", f"select {cols} from quality_table order by hash({cols}), {cols} "
-                                           f"limit {int(rows)}")
+    top = f"order by hash({cols}), {cols} limit {int(rows)}"
+    if count > 2 * rows:
+        bound = 2**64 * 2 * rows // count
+        sample = relation.query("quality_table", f"select {cols} from quality_table "
+                                                 f"where hash({cols}) < {bound}::ubigint {top}").df()
+        if len(sample) == rows:
+            return sample
+    return relation.query("quality_table", f"select {cols} from quality_table {top}").df()
 
 
 def _large_rows(table: str, checks: list[Check], outcomes, sampled: list[dict], rows: int) -> list[dict]:
@@ -184,7 +195,7 @@ def validate_relations(dataset: str, relations: dict[str, dict[str, object]],
                 continue
             # Exact counts from SQL over all rows; GE on a deterministic sample supplies example values.
             large.append((kind, table, count, suites[table], sql_outcomes(relation, suites[table])))
-            samples[(kind, table)] = (_sample(relation, columns, max_rows).df(), suites[table])
+            samples[(kind, table)] = (_sample(relation, columns, max_rows, count), suites[table])
     results, sampled = run_in_worker(partial(_great_expectations, dataset, small, samples))
     large_rows: list[dict] = []
     for kind, table, count, checks, outcomes in large:

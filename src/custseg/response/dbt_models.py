@@ -19,6 +19,7 @@ from custseg.response.candidates import default_candidates
 from custseg.response.fit import ResponseModelResult, empty_table, fit_response_model
 from custseg.response.inputs import to_pandas
 from custseg.response.settings import feature_set, resolve_settings
+from custseg.workers import map_in_workers
 
 def response_model(training_set, dataset: str | None = None, overrides: Mapping | str | None = None,
                    feature_sets=None) -> tuple[ResponseModelResult, dict]:
@@ -41,8 +42,10 @@ def response_model(training_set, dataset: str | None = None, overrides: Mapping 
                   candidates=default_candidates(class_weight=settings["class_weight"]),
                   n_folds=int(settings["n_folds"]), random_state=int(settings["random_state"]),
                   selection_metric=settings["selection_metric"], hits_scale_to=settings["hits_scale_to"],
-                  transforms={f: "log1p" for f in settings["log1p"] or [] if f in features})
-    return shared_fit("response", key, fit), settings
+                  transforms={f: "log1p" for f in settings["log1p"] or [] if f in features},
+                  task_map=map_in_workers)
+    # The fit hands its candidates to the worker processes itself (custseg.workers.map_in_workers).
+    return shared_fit("response", key, fit, in_worker=False), settings
 
 
 def settings_dataset(dataset) -> str:

@@ -17,8 +17,10 @@ all, every table is returned empty with the same columns (a data set without res
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from functools import partial
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -124,6 +126,14 @@ def _metrics_table(results: list[CandidateCV], chosen: int, n_folds: int, select
     return _conform(pd.DataFrame(rows), "response_model_metrics")
 
 
+# task_map(fn, items) -> [fn(item) for item in items], run however the caller likes
+TaskMap = Callable[[Callable[[Any], Any], Sequence[Any]], list]
+
+
+def _in_turn(fn: Callable[[Any], Any], items: Sequence[Any]) -> list:
+    return [fn(item) for item in items]
+
+
 def fit_response_model(
     data: Any,
     label_col: str = "label",
@@ -139,6 +149,7 @@ def fit_response_model(
     importance_max_rows: int = 2000,
     n_threads: int | None = 1,
     transforms: dict[str, str] | None = None,
+    task_map: TaskMap | None = None,
 ) -> ResponseModelResult:
     """Run the response model end to end. See the module docstring for the outputs.
 
@@ -150,22 +161,42 @@ def fit_response_model(
     ``None`` leaves the libraries' defaults.
     ``transforms``: feature -> 'log1p' / 'none', applied to the raw columns before everything else and
     recorded in the coefficient table (so SQL scoring reads the raw columns).
+    ``task_map(fn, items) -> list``: how the candidates' cross-validations and the refits run (default: one
+    after the other, here); :func:`custseg.workers.map_in_workers` runs them side by side in worker
+    processes. Each task applies ``n_threads`` itself, so the result is the same either way.
     """
+    task_map = task_map or _in_turn
     if transforms:
         from custseg.response.inputs import to_pandas
         from custseg.response.transforms import transform_frame
 
         data = transform_frame(to_pandas(data), list(transforms), transforms)
-    if n_threads is None:
+    with _thread_limit(n_threads):
         return _fit(data, label_col, id_col, feature_cols, exclude, candidates, n_folds, random_state,
-                    selection_metric, hits_scale_to, importance_repeats, importance_max_rows, transforms or {})
-    with threadpool_limits(limits=n_threads):
-        return _fit(data, label_col, id_col, feature_cols, exclude, candidates, n_folds, random_state,
-                    selection_metric, hits_scale_to, importance_repeats, importance_max_rows, transforms or {})
+                    selection_metric, hits_scale_to, importance_repeats, importance_max_rows, transforms or {},
+                    n_threads, task_map)
+
+
+def _thread_limit(n_threads: int | None):
+    return nullcontext() if n_threads is None else threadpool_limits(limits=n_threads)
+
+
+def _cross_validate_task(candidate: Candidate, X, y, ids, folds, random_state: int, scale_to: float,
+                         n_threads: int | None) -> CandidateCV:
+    """One candidate's cross-validation, under the fit's thread limit (also in a worker process)."""
+    with _thread_limit(n_threads):
+        return cross_validate(candidate, X, y, ids, folds, random_state, scale_to)
+
+
+def _refit_task(candidate: Candidate, X, y, random_state: int, n_threads: int | None) -> Pipeline:
+    """``candidate`` fitted on every labeled row, under the fit's thread limit."""
+    with _thread_limit(n_threads):
+        return candidate.build(random_state).fit(X, y)
 
 
 def _fit(data, label_col, id_col, feature_cols, exclude, candidates, n_folds, random_state,
-         selection_metric, hits_scale_to, importance_repeats, importance_max_rows, transforms) -> ResponseModelResult:
+         selection_metric, hits_scale_to, importance_repeats, importance_max_rows, transforms,
+         n_threads, task_map) -> ResponseModelResult:
     t0 = time.perf_counter()
     rd = prepare_response_data(data, label_col=label_col, id_col=id_col, feature_cols=feature_cols,
                                exclude=exclude)
@@ -187,19 +218,21 @@ def _fit(data, label_col, id_col, feature_cols, exclude, candidates, n_folds, ra
 
     t = time.perf_counter()
     folds = make_folds(y, n_folds, random_state)
-    results = [cross_validate(c, X, y, ids, folds, random_state, scale_to) for c in candidates]
+    results = task_map(partial(_cross_validate_task, X=X, y=y, ids=ids, folds=folds, random_state=random_state,
+                               scale_to=scale_to, n_threads=n_threads), candidates)
     chosen_i = choose(results, selection_metric)
     chosen = candidates[chosen_i]
     timings["cross_validation"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    model = chosen.build(random_state).fit(X, y)
     logit_results = [r for r in results if r.candidate.name == LOGIT]
     if logit_results:
         logit_candidate = logit_results[choose(logit_results, selection_metric)].candidate
     else:  # no logistic candidate searched: fit the default one so the coefficient table always exists
         logit_candidate = default_candidates()[0]
-    logit_model = model if logit_candidate == chosen else logit_candidate.build(random_state).fit(X, y)
+    refits = task_map(partial(_refit_task, X=X, y=y, random_state=random_state, n_threads=n_threads),
+                      [chosen] if logit_candidate == chosen else [chosen, logit_candidate])
+    model, logit_model = refits[0], refits[-1]
     timings["refit"] = time.perf_counter() - t
 
     prob = model.predict_proba(rd.X)[:, 1]

@@ -8,9 +8,11 @@ was swapped in.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 from custseg.serving.publish import PublishResult, publish
@@ -27,13 +29,15 @@ def _summary(result: PublishResult) -> str:
 
 
 def _publish_with_report(args: argparse.Namespace) -> int:
-    from custseg.report.__main__ import emit
-    from custseg.report.build import build_report
-
+    # The report's imports (matplotlib, jinja2: ~2 s) load in a thread while the tables are copied; render()
+    # imports them again, which waits for that thread if it has not finished.
+    threading.Thread(target=importlib.import_module, args=("custseg.report.build",), daemon=True).start()
     report = Path(args.report)
     pending = report.with_name(f".{report.name}.publishing-{os.getpid()}")
 
     def render(serving_copy: Path):
+        from custseg.report.build import build_report
+
         return build_report(serving_copy, args.dataset, pending, source=f"{args.dataset}.duckdb")
 
     try:
@@ -45,6 +49,8 @@ def _publish_with_report(args: argparse.Namespace) -> int:
     finally:
         pending.unlink(missing_ok=True)  # a report of a copy that was not swapped in
     print(_summary(result))
+    from custseg.report.__main__ import emit
+
     return emit(result.side_result, report)
 
 

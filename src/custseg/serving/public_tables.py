@@ -1,7 +1,8 @@
 """Which models are public: read from dbt's manifest.json, with the descriptions dbt docs show.
 
 A model is public when it is built as a table (table or incremental materialization), or as a view
-(order_lines: a view over the classified lines in the build, a table in the serving copy), outside the
+(order_lines: a view over the classified lines in the build, a view over its Parquet export in the serving
+copy), outside the
 folders that only feed other models: ``staging`` and ``intermediate`` (the data's way in) and
 ``semantic`` (the time spine of the semantic layer). That covers ``models/marts/**`` and the Python
 models, and needs no list to keep in step with the project.
@@ -23,6 +24,11 @@ class PublicTable:
     schema: str
     description: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # column name -> description
+    materialized: str = "table"  # dbt's materialization: "view" is served from its Parquet export
+
+    @property
+    def is_view(self) -> bool:
+        return self.materialized == "view"
 
 
 def _is_public(node: dict, project: str) -> bool:
@@ -50,6 +56,7 @@ def public_tables(manifest_path: Path | str) -> list[PublicTable]:
             description=(node.get("description") or "").strip(),
             columns={name: (col.get("description") or "").strip()
                      for name, col in node.get("columns", {}).items()},
+            materialized=node["config"]["materialized"],
         )
         for node in manifest.get("nodes", {}).values()
         if _is_public(node, project)
