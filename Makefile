@@ -18,8 +18,8 @@ DB     := $(abspath $(WAREHOUSE_DIR))/$(DATASET).duckdb
 RAW    := $(abspath $(RAW_DATA_DIR))
 # dbt reads profiles.yml from this folder; the database path is absolute, so dbt works from anywhere.
 # CUSTSEG_FIT_CACHE_DIR: fits whose inputs did not change are loaded, not refitted (src/custseg/fit_cache.py).
-# CUSTSEG_WORKER_PROCESSES: the fits and the GE run of the Python models work in 2 worker processes, not
-# under the dbt process's interpreter lock (src/custseg/workers.py).
+# CUSTSEG_WORKER_PROCESSES: the fits and the GE run of the Python models work in 2 worker processes (one per core),
+# not under the dbt process's interpreter lock (src/custseg/workers.py).
 DBT_ENV := DBT_PROFILES_DIR=$(CURDIR) CUSTSEG_DB_PATH=$(DB) DBT_SEND_ANONYMOUS_USAGE_STATS=false \
 	CUSTSEG_FIT_CACHE_DIR=$(abspath $(WAREHOUSE_DIR))/fit_cache/$(DATASET) CUSTSEG_WORKER_PROCESSES=2
 DBT_VARS := --vars '{dataset: $(DATASET), raw_data_dir: "$(RAW)"}'

@@ -2,7 +2,7 @@
 
 dbt-duckdb runs every Python model inside the dbt process, so the models on different dbt threads, and
 dbt's own threads, share one interpreter lock. With ``CUSTSEG_WORKER_PROCESSES=N`` (the Makefile sets 2,
-one per dbt thread) :func:`run_in_worker` runs a computation in one of N worker processes instead: at 10M
+one per core) :func:`run_in_worker` runs a computation in one of N worker processes instead: at 10M
 order lines the response fit took 70 s inside dbt beside the segmentation fits and the quality checks,
 against 42 s in its own process with another fit busy on the other core, and the whole ``make build``
 went from 157 s to 128 s. Unset or 0, everything runs in the calling thread (as the tests and the
@@ -11,7 +11,8 @@ benchmark's floor do).
 Each computation gets a fresh worker, forked from a ``forkserver`` that has imported scikit-learn and the
 fitting code ahead (so it starts in milliseconds), gets its inputs pickled and sends its result back pickled;
 the worker then exits, and its memory is freed. The result is the
-same as in-process: the same code, seeds and thread limits.
+same as in-process: the same code, seeds and thread limits. :func:`map_in_workers` runs the parts of one
+computation (the response model's candidates) as separate tasks; whole computations go first.
 """
 
 from __future__ import annotations

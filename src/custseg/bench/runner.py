@@ -252,7 +252,7 @@ def render(rows: list[dict], meta: dict) -> str:
                      f"{_fmt(s['project_peak_mb'], ',.0f')} |")
     lines += ["", "## Checks", "", *[f"- {c}" for c in checks(summary)], "",
               "## Stages", "",
-              "dbt stages are summed node execution times (2 dbt threads, so they can exceed the elapsed time); "
+              "dbt stages are summed node execution times (3 dbt threads, so they can exceed the elapsed time); "
               "notebook/floor peak memory is the process high-water mark after each stage.", "",
               "| size | order lines | customers | approach | stage | seconds | peak MB | load at start | ok |",
               "|---|---:|---:|---|---|---:|---:|---|---|"]
