@@ -94,3 +94,18 @@ def test_the_sample_of_a_large_table_is_the_top_n_by_hash_over_every_row(rows):
     cols = ", ".join(f'"{c}"' for c in columns)
     every_row = relation.query("t", f"select {cols} from t order by hash({cols}), {cols} limit {rows}").df()
     pd.testing.assert_frame_equal(_sample(relation, columns, rows, len(lines)), every_row)
+
+
+@pytest.mark.parametrize("pass_rows", [7, 100, 10_000_000])
+def test_uniqueness_counted_in_passes_adds_up_to_the_same(monkeypatch, pass_rows):
+    # A large table's uniqueness count runs in hash-residue passes (bounded memory); the total is exact.
+    from custseg.quality import sql_counts
+
+    lines = pd.concat([_dirty_order_lines(), _dirty_order_lines().head(40)], ignore_index=True)
+    checks = RAW_SUITES["int_order_lines"]
+    expected = validate_tables("no_required_tables", {"raw": {"int_order_lines": lines[columns_needed(checks)]}})
+    monkeypatch.setattr(sql_counts, "PASS_ROWS", pass_rows)
+    got = sql_outcomes(duckdb.connect().from_df(lines), checks)
+    assert [o.unexpected_count for o in got] == expected["unexpected_count"].tolist()
+    unique_checks = [i for i, c in enumerate(checks) if "Unique" in c.expectation]
+    assert unique_checks and all(got[i].unexpected_count > 0 for i in unique_checks)
