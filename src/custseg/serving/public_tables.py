@@ -2,9 +2,8 @@
 
 A model is public when it is built as a table (table or incremental materialization), or as a view
 (order_lines: a view over the classified lines in the build, a view over its Parquet export in the serving
-copy), outside the
-folders that only feed other models: ``staging`` and ``intermediate`` (the data's way in) and
-``semantic`` (the time spine of the semantic layer). That covers ``models/marts/**`` and the Python
+copy), outside the folders that only feed other models: ``staging`` and ``intermediate`` (the data's way
+in) and ``semantic`` (the time spine of the semantic layer). That covers ``models/marts/**`` and the Python
 models, and needs no list to keep in step with the project.
 """
 
