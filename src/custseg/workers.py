@@ -79,8 +79,13 @@ class _Dispatcher:
             _, _, fn, outer = heapq.heappop(self._waiting)
             if not outer.set_running_or_notify_cancel():
                 continue  # cancelled while it waited
+            try:
+                inner = self._pool.submit(fn)
+            except Exception as exc:  # e.g. a broken pool: the waiting caller gets the error, never a hang
+                outer.set_exception(exc)
+                continue
             self._free -= 1
-            self._pool.submit(fn).add_done_callback(partial(self._finished, outer))
+            inner.add_done_callback(partial(self._finished, outer))
 
     def _finished(self, outer: Future, inner: Future) -> None:
         with self._lock:

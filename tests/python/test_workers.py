@@ -147,3 +147,15 @@ def test_many_tasks_through_two_processes(monkeypatch):
     monkeypatch.setenv(workers.ENV_VAR, "2")
     out = workers.map_in_workers(_sleep_then_pid, [0.01] * 12)
     assert len(out) == 12 and os.getpid() not in {pid for _, pid in out}
+
+
+def test_a_pool_that_cannot_take_tasks_fails_the_caller_instead_of_hanging():
+    class Broken:
+        def submit(self, fn):
+            raise RuntimeError("pool is broken")
+
+    pool = workers._Dispatcher(Broken(), 2)
+    with pytest.raises(RuntimeError, match="pool is broken"):
+        pool.submit(lambda: 1, workers.WHOLE).result(timeout=5)
+    with pytest.raises(RuntimeError, match="pool is broken"):  # the free slots were not used up
+        pool.submit(lambda: 2, workers.PART).result(timeout=5)
