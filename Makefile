@@ -19,13 +19,14 @@ RAW    := $(abspath $(RAW_DATA_DIR))
 # dbt reads profiles.yml from this folder; the database path is absolute, so dbt works from anywhere.
 # CUSTSEG_FIT_CACHE_DIR: fits whose inputs did not change are loaded, not refitted (src/custseg/fit_cache.py).
 # CUSTSEG_WORKER_PROCESSES: the fits and the GE run of the Python models work in 2 worker processes (one per core),
-# not under the dbt process's interpreter lock (src/custseg/workers.py).
+# not under the dbt process's interpreter lock (src/custseg/workers.py). dbt runs through custseg.dbt_cli, which is
+# dbt's own command line except that it starts their fork server before dbt parses the project (src/custseg/dbt_cli.py).
 DBT_ENV := DBT_PROFILES_DIR=$(CURDIR) CUSTSEG_DB_PATH=$(DB) DBT_SEND_ANONYMOUS_USAGE_STATS=false \
 	CUSTSEG_FIT_CACHE_DIR=$(abspath $(WAREHOUSE_DIR))/fit_cache/$(DATASET) CUSTSEG_WORKER_PROCESSES=2
 DBT_VARS := --vars '{dataset: $(DATASET), raw_data_dir: "$(RAW)"}'
 # Extra dbt arguments, e.g. DBT_ARGS=--full-refresh after the raw files were rewritten.
 DBT_ARGS ?=
-DBT    := cd $(CURDIR) && $(DBT_ENV) $(BIN)/dbt
+DBT    := cd $(CURDIR) && $(DBT_ENV) $(BIN)/python -m custseg.dbt_cli
 SERVING_DIR := $(abspath $(WAREHOUSE_DIR))/serving
 # publish: the public tables, copied to $(SERVING_DIR)/$(DATASET).duckdb (read-only, swapped in atomically)
 # and $(SERVING_DIR)/$(DATASET)/*.parquet. BI tools read these, never the database dbt writes.

@@ -87,6 +87,14 @@ class _Dispatcher:
             self._free -= 1
             inner.add_done_callback(partial(self._finished, outer))
 
+    def shutdown(self) -> None:
+        """Cancel the waiting tasks and stop the processes (after the running tasks end)."""
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+        for _, _, _, outer in waiting:
+            outer.cancel()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
     def _finished(self, outer: Future, inner: Future) -> None:
         with self._lock:
             self._free += 1
@@ -115,6 +123,36 @@ def _pool(n: int) -> _Dispatcher:
             # the system at once instead of staying with an idle worker (it matters for the 8 GB at 50M lines).
             _POOL = _Dispatcher(ProcessPoolExecutor(max_workers=n, mp_context=context, max_tasks_per_child=1), n)
         return _POOL
+
+
+def start_early() -> None:
+    """Start the fork server now, if ``CUSTSEG_WORKER_PROCESSES`` is set, instead of at the first task.
+
+    The server imports scikit-learn and the fitting code (~4 s on one core) in its own process, so the caller
+    goes on at once. ``make build`` calls this before dbt parses the project (custseg.dbt_cli): dbt's parse
+    keeps one core busy for ~12 s and the other idle, and the first fit then starts without waiting for it.
+    """
+    n = worker_processes()
+    if n == 0:
+        return
+    from multiprocessing import forkserver
+
+    _pool(n)  # sets the preload list first
+    forkserver.ensure_running()
+
+
+def shutdown() -> None:
+    """Stop the worker processes, if any started; a later task starts new ones.
+
+    Python stops them at exit by itself; a caller that ends with ``os._exit`` (custseg.dbt_cli) must call
+    this first: an idle worker waits for tasks forever, and keeps the fork server and the caller's output
+    pipe open.
+    """
+    global _POOL
+    with _LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown()
 
 
 def map_in_workers(fn: Callable[[I], T], items: Iterable[I]) -> list[T]:
