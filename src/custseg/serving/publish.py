@@ -3,14 +3,15 @@
 Why a copy: a DuckDB file open for writing can't be opened by any other process, and a reader blocks
 the writer. BI tools therefore read ``serving/<dataset>.duckdb``, which the build never opens:
 
-1. every public table is copied into a new file in the serving folder (same file system). A public view
-   of the build (order_lines: 10M rows at 10M order lines) is written once, as its Parquet export, straight
-   from the build, and the serving file gets a view over that file, as in the build: storing it twice took
-   17 CPU-seconds more (a DuckDB table copy besides the Parquet file);
-2. the file is flushed to disk and made read-only; the Parquet exports of the tables are written from it,
-   while an optional side task reads it too (``make build`` renders the report there, so it costs no extra
-   time),
-3. ``os.replace`` swaps it in: one atomic rename. A reader that has the old file open keeps reading the
+1. every public table is copied into a new file in the serving folder (same file system);
+2. the file is made read-only, and the Parquet exports are written: each table's from the new file, and each
+   public view of the build (order_lines: 10M rows at 10M order lines) once, as its Parquet export, straight
+   from the build (storing it as a table too took 17 CPU-seconds more). An optional side task reads the new
+   file meanwhile (``make build`` renders the report there: it needs the tables, not the views, so it starts
+   with the largest export instead of after it);
+3. the views are created in the file, over their Parquet exports and with the dbt descriptions, as in the
+   build; the file is flushed to disk;
+4. ``os.replace`` swaps it in: one atomic rename. A reader that has the old file open keeps reading the
    old tables (its open file lives on until it closes it), and sees the new ones when it reconnects.
 
 The copy being replaced stays as ``serving/<dataset>.previous.duckdb``, to compare two builds.
@@ -94,16 +95,21 @@ def _comment(con: duckdb.DuckDBPyConnection, table: PublicTable, kind: str, targ
             con.execute(f"comment on column {target}.{_ident(column)} is {_literal(description)}")
 
 
-def _serve_view(con: duckdb.DuckDBPyConnection, table: PublicTable, parquet_dir: Path) -> int:
-    """Write a public view of the build to ``parquet_dir/<name>.parquet`` and create a view over that file in
-    the serving copy, with its dbt descriptions; return its row count."""
-    source = f"build.{_ident(table.schema)}.{_ident(table.name)}"
-    parquet_file = _literal(str(parquet_dir / f"{table.name}.parquet"))
-    con.execute(f"copy (select * from {source}) to {parquet_file} (format parquet)")
+def _export_view(con: duckdb.DuckDBPyConnection, table: PublicTable, parquet_dir: Path) -> int:
+    """Write a public view of the build (``con``'s database) to ``parquet_dir/<name>.parquet``; return its
+    row count."""
+    source = f"{_ident(table.schema)}.{_ident(table.name)}"
+    parquet_file = parquet_dir / f"{table.name}.parquet"
+    con.execute(f"copy (select * from {source}) to {_literal(str(parquet_file))} (format parquet)")
+    return con.execute(f"select count(*) from read_parquet({_literal(str(parquet_file))})").fetchone()[0]
+
+
+def _serve_view(con: duckdb.DuckDBPyConnection, table: PublicTable, parquet_dir: Path) -> None:
+    """Create the view over a public view's Parquet export in the serving copy, with its dbt descriptions."""
     target = f"main.{_ident(table.name)}"
+    parquet_file = _literal(str(parquet_dir / f"{table.name}.parquet"))
     con.execute(f"create view {target} as select * from read_parquet({parquet_file})")
     _comment(con, table, "view", target)
-    return con.execute(f"select count(*) from {target}").fetchone()[0]
 
 
 def _export_parquet(con: duckdb.DuckDBPyConnection, table: PublicTable, parquet_dir: Path) -> None:
@@ -113,14 +119,17 @@ def _export_parquet(con: duckdb.DuckDBPyConnection, table: PublicTable, parquet_
     con.execute(f"copy (select * from {source}) to {_literal(str(parquet_file))} (format parquet)")
 
 
-def _largest_first(con: duckdb.DuckDBPyConnection, tables: list[PublicTable], database: str) -> list[PublicTable]:
+def _largest_first(con: duckdb.DuckDBPyConnection, tables: list[PublicTable], database: str,
+                   in_build: bool) -> list[PublicTable]:
+    """``tables`` largest first, by their size in ``database`` (the build, where they are in their dbt schemas,
+    or the serving copy, where they are all in main)."""
     sizes = {f"{schema}.{name}": size for schema, name, size in con.execute(
         "select schema_name, table_name, estimated_size from duckdb_tables() where database_name = ?",
         [database]).fetchall()}
     # Views have no size estimate; the one public view of the build (order_lines) is the largest table.
     sizes.update({f"{schema}.{name}": float("inf") for schema, name in con.execute(
         "select schema_name, view_name from duckdb_views() where database_name = ?", [database]).fetchall()})
-    schema_of = (lambda t: t.schema) if database == "build" else (lambda t: "main")
+    schema_of = (lambda t: t.schema) if in_build else (lambda t: "main")
     return sorted(tables, key=lambda t: (-sizes.get(f"{schema_of(t)}.{t.name}", 0), t.name))
 
 
@@ -186,7 +195,8 @@ def publish(db_path: Path | str, manifest_path: Path | str, serving_dir: Path | 
     """Copy the public tables of ``db_path`` to ``serving_dir/<dataset>.duckdb`` and ``serving_dir/<dataset>/``.
 
     ``while_exporting(path)``, if given, runs in a thread while the Parquet files are written, with the path
-    of the new (complete, read-only, not yet swapped in) serving copy; what it returns is ``side_result``.
+    of the new serving copy (not yet swapped in, open read-only: its tables are complete, its views are added
+    after the Parquet exports); what it returns is ``side_result``.
     If it raises, nothing is swapped in and the error is raised here.
     """
     started = time.perf_counter()
@@ -205,33 +215,59 @@ def publish(db_path: Path | str, manifest_path: Path | str, serving_dir: Path | 
     side_result = None
     try:
         new_parquet_dir.mkdir()
+        views = [t for t in tables if t.is_view]
+        copies = [t for t in tables if not t.is_view]
         con = duckdb.connect(str(tmp_db))
         try:
             # The same bound as the build (profiles.yml): larger copies stream or spill instead of growing.
             con.execute(f"set memory_limit = {_literal(_memory_limit())}")
             con.execute(f"attach {_literal(str(db_path))} as build (read_only)")
             _check_tables_exist(con, tables, db_path)
-            copied = _side_by_side(con, _largest_first(con, tables, "build"), lambda cursor, table: (
-                _serve_view(cursor, table, new_parquet_dir) if table.is_view else _copy_table(cursor, table)))
-            counts = {name: copied[name] for name in sorted(copied)}
+            counts = _side_by_side(con, _largest_first(con, copies, "build", in_build=True), _copy_table)
             con.execute("detach build")
             con.execute("checkpoint")
         finally:
             con.close()
-        _fsync(tmp_db)
-        os.chmod(tmp_db, 0o444)
+        # The views' exports read the build through a connection of their own: the side task, which shares
+        # the serving copy's database instance, then sees the serving copy alone.
+        build_con = duckdb.connect(str(db_path), read_only=True)
         con = duckdb.connect(str(tmp_db), read_only=True)
         try:
-            con.execute(f"set memory_limit = {_literal(_memory_limit())}")
+            for c in (con, build_con):
+                c.execute(f"set memory_limit = {_literal(_memory_limit())}")
+            build_catalog = build_con.execute("select current_database()").fetchone()[0]
+            serving_catalog = con.execute("select current_database()").fetchone()[0]
+
+            def export(cursor: duckdb.DuckDBPyConnection, table: PublicTable) -> int:
+                if not table.is_view:
+                    _export_parquet(cursor, table, new_parquet_dir)
+                    return counts[table.name]
+                view_cursor = build_con.cursor()
+                try:
+                    return _export_view(view_cursor, table, new_parquet_dir)
+                finally:
+                    view_cursor.close()
+
             with ThreadPoolExecutor(max_workers=1) as side:
                 pending = side.submit(while_exporting, tmp_db) if while_exporting else None
-                serving_catalog = con.execute("select current_database()").fetchone()[0]
-                copies = [t for t in tables if not t.is_view]  # the views' Parquet files are written
-                _side_by_side(con, _largest_first(con, copies, serving_catalog),
-                              lambda cursor, table: _export_parquet(cursor, table, new_parquet_dir))
+                exports = (_largest_first(build_con, views, build_catalog, in_build=True)
+                           + _largest_first(con, copies, serving_catalog, in_build=False))
+                counts.update(_side_by_side(con, exports, export))
                 side_result = pending.result() if pending else None
         finally:
             con.close()
+            build_con.close()
+        if views:
+            con = duckdb.connect(str(tmp_db))
+            try:
+                for table in views:
+                    _serve_view(con, table, new_parquet_dir)
+                con.execute("checkpoint")
+            finally:
+                con.close()
+        _fsync(tmp_db)
+        os.chmod(tmp_db, 0o444)
+        counts = {name: counts[name] for name in sorted(counts)}
         _keep_previous(final_db, serving_dir / f"{dataset}.previous.duckdb")
         os.replace(tmp_db, final_db)
         _fsync(serving_dir)
