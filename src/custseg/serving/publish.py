@@ -4,13 +4,13 @@ Why a copy: a DuckDB file open for writing can't be opened by any other process,
 the writer. BI tools therefore read ``serving/<dataset>.duckdb``, which the build never opens:
 
 1. every public table is copied into a new file in the serving folder (same file system);
-2. the file is made read-only, and the Parquet exports are written: each table's from the new file, and each
+2. the new file is opened read-only, and the Parquet exports are written: each table's from it, and each
    public view of the build (order_lines: 10M rows at 10M order lines) once, as its Parquet export, straight
    from the build (storing it as a table too took 17 CPU-seconds more). An optional side task reads the new
    file meanwhile (``make build`` renders the report there: it needs the tables, not the views, so it starts
    with the largest export instead of after it);
 3. the views are created in the file, over their Parquet exports and with the dbt descriptions, as in the
-   build; the file is flushed to disk;
+   build; the file is flushed to disk and made read-only;
 4. ``os.replace`` swaps it in: one atomic rename. A reader that has the old file open keeps reading the
    old tables (its open file lives on until it closes it), and sees the new ones when it reconnects.
 
@@ -230,11 +230,10 @@ def publish(db_path: Path | str, manifest_path: Path | str, serving_dir: Path | 
             con.close()
         # The views' exports read the build through a connection of their own: the side task, which shares
         # the serving copy's database instance, then sees the serving copy alone.
-        build_con = duckdb.connect(str(db_path), read_only=True)
-        con = duckdb.connect(str(tmp_db), read_only=True)
-        try:
-            for c in (con, build_con):
-                c.execute(f"set memory_limit = {_literal(_memory_limit())}")
+        with duckdb.connect(str(db_path), read_only=True) as build_con, \
+                duckdb.connect(str(tmp_db), read_only=True) as con:
+            for connection in (con, build_con):
+                connection.execute(f"set memory_limit = {_literal(_memory_limit())}")
             build_catalog = build_con.execute("select current_database()").fetchone()[0]
             serving_catalog = con.execute("select current_database()").fetchone()[0]
 
@@ -254,17 +253,11 @@ def publish(db_path: Path | str, manifest_path: Path | str, serving_dir: Path | 
                            + _largest_first(con, copies, serving_catalog, in_build=False))
                 counts.update(_side_by_side(con, exports, export))
                 side_result = pending.result() if pending else None
-        finally:
-            con.close()
-            build_con.close()
         if views:
-            con = duckdb.connect(str(tmp_db))
-            try:
+            with duckdb.connect(str(tmp_db)) as con:
                 for table in views:
                     _serve_view(con, table, new_parquet_dir)
                 con.execute("checkpoint")
-            finally:
-                con.close()
         _fsync(tmp_db)
         os.chmod(tmp_db, 0o444)
         counts = {name: counts[name] for name in sorted(counts)}
