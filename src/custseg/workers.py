@@ -71,10 +71,12 @@ class _Dispatcher:
         outer: Future = Future()
         with self._lock:
             heapq.heappush(self._waiting, (priority, next(self._arrivals), fn, outer))
-            self._start_waiting()
+            started = self._start_waiting()
+        self._watch(started)
         return outer
 
-    def _start_waiting(self) -> None:  # with self._lock held
+    def _start_waiting(self) -> list[tuple[Future, Future]]:  # with self._lock held
+        started = []
         while self._free and self._waiting:
             _, _, fn, outer = heapq.heappop(self._waiting)
             if not outer.set_running_or_notify_cancel():
@@ -85,6 +87,14 @@ class _Dispatcher:
                 outer.set_exception(exc)
                 continue
             self._free -= 1
+            started.append((outer, inner))
+        return started
+
+    def _watch(self, started: list[tuple[Future, Future]]) -> None:
+        """Pass each started task's result on when it ends. Called without the lock held: a task that has already
+        ended runs ``_finished`` here and now, and ``_finished`` takes the lock (holding it here deadlocked the
+        caller when a short task ended before this line, as a loaded machine showed)."""
+        for outer, inner in started:
             inner.add_done_callback(partial(self._finished, outer))
 
     def shutdown(self) -> None:
@@ -98,7 +108,8 @@ class _Dispatcher:
     def _finished(self, outer: Future, inner: Future) -> None:
         with self._lock:
             self._free += 1
-            self._start_waiting()
+            started = self._start_waiting()
+        self._watch(started)
         error = inner.exception()
         if error is None:
             outer.set_result(inner.result())

@@ -51,6 +51,7 @@ def test_exit_now_stops_the_workers_first():
 
 
 def test_start_early_without_workers_starts_nothing(monkeypatch):
+    workers.shutdown()  # a pool left by an earlier test
     monkeypatch.delenv(workers.ENV_VAR, raising=False)
     workers.start_early()
     assert workers._POOL is None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 
 import pandas as pd
@@ -121,7 +122,6 @@ def _sleep_then_pid(seconds: float) -> tuple[float, int]:
 
 def test_whole_fits_go_before_waiting_candidate_tasks():
     # One process: while a task runs, a whole fit that arrives after three candidate tasks starts before them.
-    import threading
     import time
 
     pool = workers._Dispatcher(ThreadPoolExecutor(1), 1)
@@ -159,3 +159,22 @@ def test_a_pool_that_cannot_take_tasks_fails_the_caller_instead_of_hanging():
         pool.submit(lambda: 1, workers.WHOLE).result(timeout=5)
     with pytest.raises(RuntimeError, match="pool is broken"):  # the free slots were not used up
         pool.submit(lambda: 2, workers.PART).result(timeout=5)
+
+
+def test_a_task_that_ends_before_its_callback_is_added_does_not_deadlock():
+    # On a loaded machine a short task can end between the pool's submit and add_done_callback; the callback then
+    # runs at once in the submitting thread, and must not wait for a lock that thread holds (it hung a CI run).
+    class AlreadyDone:
+        def submit(self, fn):
+            future: Future = Future()
+            future.set_result(fn())
+            return future
+
+    pool = workers._Dispatcher(AlreadyDone(), 1)
+    results: list[int] = []
+    caller = threading.Thread(target=lambda: results.extend(
+        pool.submit(partial(int, str(i)), workers.PART).result() for i in range(3)), daemon=True)
+    caller.start()
+    caller.join(timeout=10)
+    assert not caller.is_alive(), "the submitting thread deadlocked"
+    assert results == [0, 1, 2]
