@@ -55,30 +55,21 @@ def test_everything_landed_once_passes(built):
     assert (code, failures) == (0, [])
 
 
-def test_a_lost_line_and_a_doubled_line_are_named(built):
-    # Same number of lines in the file: only the row checksum tells the files apart.
-    code, failures = _test_with(built, [
-        "delete from int_order_lines__classified where source_row = 3",
-        "insert into int_order_lines__classified select * from int_order_lines__classified where source_row = 7",
-    ])
+@pytest.mark.parametrize(("tamper", "named"), [
+    pytest.param(  # same number of lines in the file: only the row checksum tells the files apart
+        ["delete from int_order_lines__classified where source_row = 3",
+         "insert into int_order_lines__classified select * from int_order_lines__classified where source_row = 7"],
+        [(3, True, 0), (7, True, 2)], id="lost-and-doubled"),
+    pytest.param(  # the zero-price line (row 11) is rejected; a clean copy of it lands it twice
+        ["insert into int_order_lines__classified by name select * replace (null as reject_reason) "
+         "from int_order_lines__classified where source_row = 11"],
+        [(11, True, 2)], id="rejected-and-clean"),
+    pytest.param(
+        ["insert into int_order_lines__classified by name select * replace (999 as source_row) "
+         "from int_order_lines__classified where source_row = 1"],
+        [(999, False, 1)], id="not-a-raw-line"),
+])
+def test_a_line_not_landed_exactly_once_fails_and_is_named(built, tamper, named):
+    code, failures = _test_with(built, tamper)
     assert code != 0
-    assert failures == [(3, True, 0), (7, True, 2)]
-
-
-def test_a_rejected_line_also_in_order_lines_is_named(built):
-    # The zero-price line (row 11) is rejected; a clean copy of it lands it twice.
-    code, failures = _test_with(built, [
-        "insert into int_order_lines__classified by name select * replace (null as reject_reason) "
-        "from int_order_lines__classified where source_row = 11",
-    ])
-    assert code != 0
-    assert failures == [(11, True, 2)]
-
-
-def test_a_line_that_is_not_in_the_raw_file_is_named(built):
-    code, failures = _test_with(built, [
-        "insert into int_order_lines__classified by name select * replace (999 as source_row) "
-        "from int_order_lines__classified where source_row = 1",
-    ])
-    assert code != 0
-    assert failures == [(999, False, 1)]
+    assert failures == named
