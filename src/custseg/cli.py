@@ -29,7 +29,7 @@ def _bench(args: argparse.Namespace) -> int:
     if unknown:
         raise SystemExit(f"unknown size(s) {unknown}: choose from {sorted(SIZES)}")
     runs = tuple(r.strip() for r in args.runs.split(",") if r.strip())
-    run_bench(sizes, Path(args.out), notebook_max_lines=args.notebook_max_lines, runs=runs)
+    run_bench(sizes, Path(args.out), notebook_max_lines=args.notebook_max_lines, runs=runs, baseline=args.baseline)
     return 0
 
 
@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="skip the pandas notebook approach above this many order lines")
     bench.add_argument("--runs", default="project,no-change,new-batch,floor,notebook",
                        help="measurements to take (default all): project,no-change,new-batch,floor,notebook")
+    bench.add_argument("--baseline", metavar="COMMIT",
+                       help="also build an older commit of this project (checked out under bench/baselines/) "
+                            "after each project run, on the same world, and report project/baseline")
     bench.set_defaults(func=_bench)
 
     args = parser.parse_args(argv)

@@ -30,6 +30,7 @@ def test_run_stage_reports_the_child_peak_memory_and_failures():
     big = run_stage("big", [sys.executable, "-c", "x = bytearray(300 * 2**20); x[::4096] = b'1' * len(x[::4096])"])
     small = run_stage("small", [sys.executable, "-c", "pass"])
     assert big.ok and small.ok and big.peak_mb > small.peak_mb + 250
+    assert big.cpu_s >= small.cpu_s >= 0  # CPU seconds of the child, measured too
     failed = run_stage("fails", [sys.executable, "-c", "raise SystemExit('no such table: x')"])
     assert not failed.ok and "no such table: x" in failed.detail
 
@@ -95,7 +96,9 @@ def test_summary_ratios_and_checks():
     assert checks(summary) == [
         "10M: project/floor = 1.2 (target <= 1.5): holds",
         "10M: notebook/project = 5.83 (target >= 5.0): holds",
-        "50M: project builds, peak 9,000 MB (target <= 8,192 MB): NOT MET (808 MB over)"]
+        "50M: project builds, peak 9,000 MB (target <= 6,144 MB): NOT MET (2,856 MB over)",
+        "10M: project/baseline: not measured (--baseline)",
+        "10M: no-change rebuild / full build = 0.25 (target <= 0.3): holds"]
     slow = checks(summarize(_rows(300, 100, 600, 10)))
     assert slow[0] == "10M: project/floor = 3.0 (target <= 1.5): NOT MET (2.00x over)"
     assert slow[1] == "10M: notebook/project = 2.0 (target >= 5.0): NOT MET (2.50x short)"

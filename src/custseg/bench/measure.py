@@ -4,7 +4,9 @@ Each stage runs in its own child process, so the peak memory of one stage is not
 by another's. A stage can run several processes at once (dbt with its fit workers), so the wrapper
 samples the summed resident memory of every process under it (``/proc``, every 0.2 s) and reports the
 larger of that high-water mark and ``ru_maxrss`` of its largest finished child. The sum counts pages
-that forked processes share once per process, so it errs on the high side.
+that forked processes share once per process, so it errs on the high side. It also reports the CPU
+seconds (user + system) of the processes under it that were waited for: on a shared machine, wall time
+moves with the other jobs' load, CPU time much less.
 """
 
 from __future__ import annotations
@@ -27,24 +29,28 @@ class StageResult:
     peak_mb: float
     ok: bool
     detail: str = ""
+    cpu_s: float = float("nan")
 
 
 def run_stage(stage: str, cmd: list[str], *, env: dict | None = None, cwd: str | None = None,
               timeout: float | None = None) -> StageResult:
     """Run ``cmd`` through a wrapper that reports the child's peak RSS; never raises on failure."""
-    wrapper = [sys.executable, "-m", "custseg.bench.measure", "--", *cmd]
+    # This file as a script (-P: its folder not on sys.path), so a child environment whose PYTHONPATH names
+    # another checkout (``--baseline``) is still measured by this wrapper, not by that checkout's.
+    wrapper = [sys.executable, "-P", str(Path(__file__).resolve()), "--", *cmd]
     start = time.perf_counter()
     try:
         proc = subprocess.run(wrapper, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return StageResult(stage, time.perf_counter() - start, float("nan"), False, f"timed out after {timeout}s")
     seconds = time.perf_counter() - start
-    peak_mb, tail = float("nan"), (proc.stdout[-1500:] + proc.stderr[-1500:])
+    peak_mb, cpu_s, tail = float("nan"), float("nan"), (proc.stdout[-1500:] + proc.stderr[-1500:])
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith("{\"peak_mb\""):
-            peak_mb = json.loads(line)["peak_mb"]
+            figures = json.loads(line)
+            peak_mb, cpu_s = figures["peak_mb"], figures.get("cpu_s", float("nan"))
             break
-    return StageResult(stage, seconds, peak_mb, proc.returncode == 0, "" if proc.returncode == 0 else tail)
+    return StageResult(stage, seconds, peak_mb, proc.returncode == 0, "" if proc.returncode == 0 else tail, cpu_s)
 
 
 def tree_rss_kb(root: int) -> int:
@@ -88,8 +94,10 @@ def _main(argv: list[str]) -> int:
     rc = proc.wait()
     done.set()
     sampler.join()
-    peak_kb = max(tree_peak_kb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)  # kB on Linux
-    print(json.dumps({"peak_mb": round(peak_kb / 1024, 1)}), flush=True)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb = max(tree_peak_kb, children.ru_maxrss)  # kB on Linux
+    print(json.dumps({"peak_mb": round(peak_kb / 1024, 1),
+                      "cpu_s": round(children.ru_utime + children.ru_stime, 1)}), flush=True)
     return rc
 
 

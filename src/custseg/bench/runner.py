@@ -13,9 +13,14 @@ git-ignored), then measured in child processes, one after the other:
                             and its silhouette computed on every customer); the project's own population
                             and response fits
 (c) floor                   bare DuckDB queries for cleaning and features, then the project's own fits
+(d) baseline                with ``--baseline <commit>``: the same ``make build`` runs of that older commit
+                            (:mod:`custseg.bench.baseline`) on the same world, each next to the project's run
+                            of the same kind, in alternating order (project first for the full build, the
+                            baseline first for the no-change rebuild, ...) so that a load that rises or falls
+                            during the bench does not always favour the same side; project/baseline per size
 
-The project reads a folder of links to the world (``bench/worlds/<size>/raw``) so the batch never touches
-what (b) and (c) read. One table of wall time and peak memory per stage and approach, the ratios
+The project (and the baseline) read a folder of links to the world (``bench/worlds/<size>/raw``) so the batch
+never touches what (b) and (c) read. One table of wall time and peak memory per stage and approach, the ratios
 project/floor and notebook/project, the machine's load average, and the issue's checks is printed and
 written to ``bench/results/bench-<time>.md`` (+ ``.json``).
 """
@@ -32,16 +37,26 @@ import sys
 import time
 from pathlib import Path
 
+from custseg.bench import baseline as baseline_commit
 from custseg.bench.measure import StageResult, run_stage
 from custseg.dbt_runner import PROJECT_DIR
 
 SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000, "50m": 50_000_000}
 PROJECT_RUNS = ("project", "project (no change)", "project (+new batch)")
+# With --baseline: the older commit's run of each kind, taken right after the project's.
+BASELINE_RUNS = dict(zip(PROJECT_RUNS, ("baseline", "baseline (no change)", "baseline (+new batch)")))
+# The baseline lines of the results file: (what, project's run, baseline's run)
+BASELINE_PAIRS = (("full build", "project", "baseline"),
+                  ("no-change rebuild", "project (no change)", "baseline (no change)"),
+                  ("+new batch rebuild", "project (+new batch)", "baseline (+new batch)"))
 # Names for --runs: which measurements to take (all by default).
 RUNS = {"project": "project", "no-change": "project (no change)", "new-batch": "project (+new batch)",
         "floor": "floor", "notebook": "notebook"}
-# The issue's checks: at 10M lines project <= 1.5x floor and notebook >= 5x project; 50M peak <= 8 GB.
-MAX_PROJECT_OVER_FLOOR, MIN_NOTEBOOK_OVER_PROJECT, MAX_PEAK_MB = 1.5, 5.0, 8 * 1024
+# The issues' checks: at 10M lines project <= 1.5x floor and notebook >= 5x project; 50M peak <= 6 GiB
+# (issue 15; 8 GiB before); with a baseline (issue 15, against c2e3f5c): at 10M the full build <= 0.5x the
+# baseline's, and a no-change rebuild <= 0.3x the full build.
+MAX_PROJECT_OVER_FLOOR, MIN_NOTEBOOK_OVER_PROJECT, MAX_PEAK_MB = 1.5, 5.0, 6 * 1024
+MAX_PROJECT_OVER_BASELINE, MAX_NO_CHANGE_OVER_FULL = 0.5, 0.3
 
 
 def _load() -> str:
@@ -98,10 +113,11 @@ def dbt_stage_seconds(target: Path) -> dict[str, float]:
     return stages
 
 
-def _project(raw: Path, work: Path, timeout: float | None, label: str) -> tuple[StageResult, dict]:
-    cmd = ["make", "-C", str(PROJECT_DIR), "build", "DATASET=sample", f"RAW_DATA_DIR={raw}",
-           f"WAREHOUSE_DIR={work / 'warehouse'}", f"DBT_TARGET_PATH={work / 'target'}"]
-    env = dict(os.environ, DBT_TARGET_PATH=str(work / "target"), DBT_LOG_PATH=str(work / "logs"))
+def _project(raw: Path, work: Path, timeout: float | None, label: str,
+             project_dir: Path = PROJECT_DIR) -> tuple[StageResult, dict]:
+    """``make build`` of ``project_dir`` (the project, or a baseline's worktree) with its own package."""
+    cmd = baseline_commit.build_command(project_dir, raw, work)
+    env = baseline_commit.build_env(project_dir, work)
     (work / "target" / "run_results.json").unlink(missing_ok=True)
     result = run_stage(label, cmd, env=env, timeout=timeout)
     stages = dbt_stage_seconds(work / "target") if result.ok else {}
@@ -116,8 +132,10 @@ def _row(size: str, approach: str, stage: str, seconds, peak_mb, ok: bool, detai
 
 
 def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: float | None,
-             batch_percent: int = 1, runs: tuple[str, ...] = tuple(RUNS)) -> list[dict]:
-    """The measurements ``runs`` (keys of RUNS) of one size, in the order they ran."""
+             batch_percent: int = 1, runs: tuple[str, ...] = tuple(RUNS),
+             baseline: baseline_commit.Baseline | None = None) -> list[dict]:
+    """The measurements ``runs`` (keys of RUNS) of one size, in the order they ran; with ``baseline``, each
+    project run is followed by the baseline's run of the same kind."""
     unknown = sorted(set(runs) - set(RUNS))
     if unknown:
         raise ValueError(f"unknown run(s) {unknown}: choose from {sorted(RUNS)}")
@@ -134,19 +152,30 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
             return rows
     counts = json.loads((world / "world.json").read_text())["counts"]
     raw = link_world(world, work_root / size / "raw")
-    work = work_root / size / "project"
-    shutil.rmtree(work, ignore_errors=True)  # the full build starts from nothing: no tables, no fit cache
+    builds = {"project": (PROJECT_DIR, work_root / size / "project", {})}
+    if baseline is not None:
+        builds["baseline"] = (baseline.path, work_root / size / f"baseline-{baseline.short}",
+                              {"commit": baseline.commit})
+    for _, work, _ in builds.values():
+        shutil.rmtree(work, ignore_errors=True)  # the full build starts from nothing: no tables, no fit cache
     for label in PROJECT_RUNS:
         if label not in wanted:
             continue
         extra = {}
-        if label == "project (+new batch)":
+        if label == "project (+new batch)":  # the baseline's run after it reads the same batch
             extra["batch_lines"] = add_order_line_batch(raw, batch_percent)
-        load = _load()
-        result, stages = _project(raw, work, timeout, label)
-        rows.append(_row(size, label, "total", result.seconds, result.peak_mb, result.ok,
-                         "" if result.ok else result.detail[-500:], load=load, **extra))
-        rows.extend(_row(size, label, stage, seconds, None, result.ok) for stage, seconds in stages.items())
+        order = list(builds.items())
+        if PROJECT_RUNS.index(label) % 2:  # ABBA: the baseline first every other kind of run
+            order.reverse()
+        for who, (project_dir, work, tag) in order:
+            name = label if who == "project" else BASELINE_RUNS[label]
+            load = _load()
+            result, stages = _project(raw, work, timeout, name, project_dir)
+            rows.append(_row(size, name, "total", result.seconds, result.peak_mb, result.ok,
+                             "" if result.ok else result.detail[-500:], load=load, load_end=_load(),
+                             cpu_s=result.cpu_s, **extra, **tag))
+            rows.extend(_row(size, name, stage, seconds, None, result.ok, **tag)
+                        for stage, seconds in stages.items())
     for approach in ("floor", "notebook"):
         if approach not in wanted:
             continue
@@ -169,12 +198,25 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
 
 def run_bench(sizes: list[str], out_dir: Path, *, notebook_max_lines: int = 10_000_000,
               timeout: float | None = 3 * 3600, work_root: Path | None = None,
-              runs: tuple[str, ...] = tuple(RUNS)) -> Path:
+              runs: tuple[str, ...] = tuple(RUNS), baseline: str | None = None) -> Path:
+    """Measure ``runs`` at each size; ``baseline``: a commit to build side by side with the project."""
     work_root = work_root or PROJECT_DIR / "bench" / "worlds"
-    meta = {"started": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "load_start": _load()}
+    meta = {"started": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "load_start": _load(),
+            "project_commit": baseline_commit.project_commit(PROJECT_DIR)}
+    against = None
+    if baseline:
+        against = baseline_commit.prepare(baseline, PROJECT_DIR)
+        meta["baseline"] = against.meta()
+        if not {"project", "no-change", "new-batch"} & set(runs):
+            raise ValueError("--baseline needs at least one of the project runs: project, no-change, new-batch")
+    for folder in (PROJECT_DIR, *([against.path] if against else [])):  # no pip install inside a measured build
+        dry = work_root / "dry-run"
+        baseline_commit.check_no_setup(baseline_commit.build_command(folder, dry, dry),
+                                       baseline_commit.build_env(folder, dry))
     rows: list[dict] = []
     for size in sizes:
-        rows.extend(run_size(size, work_root, notebook_max_lines=notebook_max_lines, timeout=timeout, runs=runs))
+        rows.extend(run_size(size, work_root, notebook_max_lines=notebook_max_lines, timeout=timeout, runs=runs,
+                             baseline=against))
         _write(rows, out_dir, meta, final=False)  # a partial table survives an interrupted run
     meta["load_end"] = _load()
     return _write(rows, out_dir, meta, final=True)
@@ -185,11 +227,11 @@ def _ratio(a, b):
 
 
 def summarize(rows: list[dict]) -> list[dict]:
-    """One row per size: totals per approach, the two ratios and the project's peak memory."""
+    """One row per size: totals per approach, the ratios and the peak memory of each run."""
     totals = {(r["size"], r["approach"]): r for r in rows if r["stage"] == "total"}
     out = []
     for size in dict.fromkeys(r["size"] for r in rows if r["approach"] != "generator"):
-        get = {a: totals.get((size, a), {}) for a in (*PROJECT_RUNS, "floor", "notebook")}
+        get = {a: totals.get((size, a), {}) for a in (*PROJECT_RUNS, *BASELINE_RUNS.values(), "floor", "notebook")}
         secs = {a: (r.get("seconds") if r.get("ok") else None) for a, r in get.items()}
         out.append({
             "size": size, "order_lines": get["project"].get("order_lines"),
@@ -198,8 +240,44 @@ def summarize(rows: list[dict]) -> list[dict]:
             "notebook_over_project": _ratio(secs["notebook"], secs["project"]),
             "no_change_s": secs["project (no change)"], "new_batch_s": secs["project (+new batch)"],
             "project_peak_mb": max((get[a].get("peak_mb") or 0) for a in PROJECT_RUNS) or None,
+            "baseline_s": secs["baseline"], "baseline_no_change_s": secs["baseline (no change)"],
+            "baseline_new_batch_s": secs["baseline (+new batch)"],
+            "project_over_baseline": _ratio(secs["project"], secs["baseline"]),
+            "no_change_over_baseline": _ratio(secs["project (no change)"], secs["baseline (no change)"]),
+            "new_batch_over_baseline": _ratio(secs["project (+new batch)"], secs["baseline (+new batch)"]),
+            "no_change_over_full": _ratio(secs["project (no change)"], secs["project"]),
+            "baseline_no_change_over_full": _ratio(secs["baseline (no change)"], secs["baseline"]),
+            "peak_mb": {a: r.get("peak_mb") for a, r in get.items() if r.get("ok")},
+            "cpu_s": {a: r.get("cpu_s") for a, r in get.items() if r.get("ok")},
+            "seconds": {a: s for a, s in secs.items() if s is not None},
         })
     return out
+
+
+def baseline_lines(summary: list[dict], short: str = "") -> list[str]:
+    """Per size: ``10M: project/baseline = 0.83 (...)`` for the full build, the same for each rebuild that both
+    ran, and the no-change rebuild / full build ratio of each; the seconds and peak memory of every run."""
+    lines = []
+    name = f"baseline {short}".strip()
+    for s in summary:
+        label, secs, peaks, cpu = s["size"].upper(), s["seconds"], s["peak_mb"], s.get("cpu_s", {})
+
+        def figures(run: str) -> str:
+            spent = cpu.get(run)
+            return (f"{secs[run]:.1f} s" + (f" ({spent:.1f} CPU s)" if spent is not None and spent == spent else "")
+                    + f", peak {_fmt(peaks.get(run), ',.0f')} MB")
+
+        for what, ours, theirs in BASELINE_PAIRS:
+            if ours not in secs or theirs not in secs:
+                continue
+            ratio = _ratio(secs[ours], secs[theirs])
+            prefix = "project/baseline" if what == "full build" else f"{what} project/baseline"
+            lines.append(f"{label}: {prefix} = {ratio} ({what}: project {figures(ours)}; "
+                         f"{name} {figures(theirs)})")
+        if s["no_change_over_full"] is not None or s["baseline_no_change_over_full"] is not None:
+            lines.append(f"{label}: no-change rebuild / full build = {s['no_change_over_full']} (project), "
+                         f"{s['baseline_no_change_over_full']} ({name})")
+    return lines
 
 
 def checks(summary: list[dict]) -> list[str]:
@@ -227,6 +305,20 @@ def checks(summary: list[dict]) -> list[str]:
                      + ("holds" if peak <= MAX_PEAK_MB else f"NOT MET ({peak - MAX_PEAK_MB:,.0f} MB over)"))
     else:
         lines.append("50M: project build: not measured (or failed)")
+    if ten and ten.get("project_over_baseline") is not None:
+        r = ten["project_over_baseline"]
+        lines.append(f"10M: project/baseline = {r} (target <= {MAX_PROJECT_OVER_BASELINE}): "
+                     + ("holds" if r <= MAX_PROJECT_OVER_BASELINE
+                        else f"NOT MET ({r / MAX_PROJECT_OVER_BASELINE:.2f}x over)"))
+    else:
+        lines.append("10M: project/baseline: not measured (--baseline)")
+    if ten and ten.get("no_change_over_full") is not None:
+        r = ten["no_change_over_full"]
+        lines.append(f"10M: no-change rebuild / full build = {r} (target <= {MAX_NO_CHANGE_OVER_FULL}): "
+                     + ("holds" if r <= MAX_NO_CHANGE_OVER_FULL
+                        else f"NOT MET ({r / MAX_NO_CHANGE_OVER_FULL:.2f}x over)"))
+    else:
+        lines.append("10M: no-change rebuild / full build: not measured")
     return lines
 
 
@@ -250,18 +342,39 @@ def render(rows: list[dict], meta: dict) -> str:
                      f"{_fmt(s['project_over_floor'], '')} | {_fmt(s['notebook_over_project'], '')} | "
                      f"{_fmt(s['no_change_s'], '.1f')} | {_fmt(s['new_batch_s'], '.1f')} | "
                      f"{_fmt(s['project_peak_mb'], ',.0f')} |")
+    if "baseline" in meta or any(r["approach"] in BASELINE_RUNS.values() for r in rows):
+        lines += ["", *render_baseline(summary, meta)]
     lines += ["", "## Checks", "", *[f"- {c}" for c in checks(summary)], "",
               "## Stages", "",
               "dbt stages are summed node execution times (3 dbt threads, so they can exceed the elapsed time); "
-              "notebook/floor peak memory is the process high-water mark after each stage.", "",
-              "| size | order lines | customers | approach | stage | seconds | peak MB | load at start | ok |",
-              "|---|---:|---:|---|---|---:|---:|---|---|"]
+              "notebook/floor peak memory is the process high-water mark after each stage. CPU s: user + system "
+              "seconds of the run's processes (the machine's other jobs move wall time more than CPU time).", "",
+              "| size | order lines | customers | approach | stage | seconds | peak MB | CPU s | load at start "
+              "| load at end | ok |",
+              "|---|---:|---:|---|---|---:|---:|---:|---|---|---|"]
     for r in rows:
         ok = "yes" if r.get("ok") else "no: " + " ".join(str(r.get("detail", "")).split())[:120]
         lines.append(f"| {r['size']} | {_fmt(r.get('order_lines'), ',')} | {_fmt(r.get('customers'), ',')} | "
                      f"{r['approach']} | {r['stage']} | {_fmt(r.get('seconds'), '.1f')} | "
-                     f"{_fmt(r.get('peak_mb'), ',.0f')} | {r.get('load', '')} | {ok} |")
+                     f"{_fmt(r.get('peak_mb'), ',.0f')} | {_fmt(r.get('cpu_s'), '.1f')} | {r.get('load', '')} | "
+                     f"{r.get('load_end', '')} | {ok} |")
     return "\n".join(lines) + "\n"
+
+
+def render_baseline(summary: list[dict], meta: dict) -> list[str]:
+    """The results file's section on the baseline: which commit, which venv, its ratio lines."""
+    base = meta.get("baseline", {})
+    short = base.get("short", "")
+    lines = ["## Baseline", "",
+             f"project: {meta.get('project_commit', '?')}, `make build` of {PROJECT_DIR}; baseline: commit "
+             f"{base.get('commit', '?')} (`--baseline {base.get('requested', '?')}`), `make build` of its worktree "
+             f"{base.get('path', '?')} with its own package (PYTHONPATH=<worktree>/src) and "
+             f"{base.get('venv_note', '?')}. "
+             "Both read the same world; the runs of each kind came one after the other, the project first for the "
+             "full build and the +new batch rebuild, the baseline first for the no-change rebuild (load average at the start and end of "
+             "each run in the stages table).", ""]
+    lines += [f"- {line}" for line in baseline_lines(summary, short)] or ["- no baseline run finished"]
+    return lines
 
 
 def _memory_gb() -> str:
@@ -277,8 +390,11 @@ def _write(rows: list[dict], out_dir: Path, meta: dict, final: bool) -> Path:
     text = render(rows, meta)
     path = out_dir / f"bench-{stamp}.md"
     path.write_text(text)
-    (out_dir / f"bench-{stamp}.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1,
-                                                            default=str) + "\n")
+    summary = summarize(rows)
+    document = {"meta": meta, "summary": summary, "checks": checks(summary), "rows": rows}
+    if "baseline" in meta:
+        document["baseline_lines"] = baseline_lines(summary, meta["baseline"].get("short", ""))
+    (out_dir / f"bench-{stamp}.json").write_text(json.dumps(document, indent=1, default=str) + "\n")
     if final:
         print(text)
     return path
