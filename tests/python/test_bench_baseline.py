@@ -141,9 +141,9 @@ def test_project_and_baseline_runs_alternate_on_the_same_world(tmp_path, monkeyp
     assert all(r["commit"] == base.commit for r in rows if r["approach"].startswith("baseline"))
     summary = runner.summarize(rows)
     assert runner.baseline_lines(summary, "c2e3f5c") == [
-        "100K: project/baseline = 0.8 (full build: project 40.0 s (60.0 CPU s), peak 1,000 MB; "
+        "100K: project/baseline = 0.8 (full build, CPU seconds 1.0: project 40.0 s (60.0 CPU s), peak 1,000 MB; "
         "baseline c2e3f5c 50.0 s (60.0 CPU s), peak 1,000 MB)",
-        "100K: no-change rebuild project/baseline = 0.4 (no-change rebuild: project 10.0 s (60.0 CPU s), "
+        "100K: no-change rebuild project/baseline = 0.4 (no-change rebuild, CPU seconds 1.0: project 10.0 s (60.0 CPU s), "
         "peak 1,000 MB; baseline c2e3f5c 25.0 s (60.0 CPU s), peak 1,000 MB)",
         "100K: no-change rebuild / full build = 0.25 (project), 0.5 (baseline c2e3f5c)"]
 
@@ -173,6 +173,9 @@ def test_ratio_lines_checks_and_results_files(tmp_path):
     failed = _totals("10m", project=40, baseline=100)
     failed[1]["ok"] = False
     assert runner.baseline_lines(runner.summarize(failed), "x") == []
+    unmeasured = _totals("1m", project=4, baseline=5)
+    unmeasured[0]["cpu_s"], unmeasured[1]["cpu_s"] = 3.0, float("nan")  # a wrapper that did not count CPU
+    assert "CPU seconds" not in runner.baseline_lines(runner.summarize(unmeasured), "x")[0]  # no ratio
 
     meta = {"started": "2026-12-01T00:00:00Z", "load_start": "1.0/1.0/1.0", "project_commit": "abc1234",
             "baseline": {"commit": "c2e3f5c" + "0" * 33, "short": "c2e3f5c", "requested": "c2e3f5c",

@@ -255,8 +255,9 @@ def summarize(rows: list[dict]) -> list[dict]:
 
 
 def baseline_lines(summary: list[dict], short: str = "") -> list[str]:
-    """Per size: ``10M: project/baseline = 0.83 (...)`` for the full build, the same for each rebuild that both
-    ran, and the no-change rebuild / full build ratio of each; the seconds and peak memory of every run."""
+    """Per size: ``10M: project/baseline = 0.83 (...)`` (wall time) for the full build, the same for each rebuild
+    that both ran, and the no-change rebuild / full build ratio of each; in brackets the ratio of CPU seconds
+    (steadier than wall time when other jobs share the cores), the seconds and peak memory of every run."""
     lines = []
     name = f"baseline {short}".strip()
     for s in summary:
@@ -271,9 +272,12 @@ def baseline_lines(summary: list[dict], short: str = "") -> list[str]:
             if ours not in secs or theirs not in secs:
                 continue
             ratio = _ratio(secs[ours], secs[theirs])
+            known = [c for c in (cpu.get(ours), cpu.get(theirs)) if c is not None and c == c]  # not nan
+            by_cpu = _ratio(*known) if len(known) == 2 else None
             prefix = "project/baseline" if what == "full build" else f"{what} project/baseline"
-            lines.append(f"{label}: {prefix} = {ratio} ({what}: project {figures(ours)}; "
-                         f"{name} {figures(theirs)})")
+            lines.append(f"{label}: {prefix} = {ratio} ({what}"
+                         + (f", CPU seconds {by_cpu}" if by_cpu is not None else "")
+                         + f": project {figures(ours)}; {name} {figures(theirs)})")
         if s["no_change_over_full"] is not None or s["baseline_no_change_over_full"] is not None:
             lines.append(f"{label}: no-change rebuild / full build = {s['no_change_over_full']} (project), "
                          f"{s['baseline_no_change_over_full']} ({name})")
