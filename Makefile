@@ -75,7 +75,7 @@ LINT_DB := $(abspath $(WAREHOUSE_DIR))/lint.duckdb
 lint: setup
 	@mkdir -p $(WAREHOUSE_DIR)
 	rm -f $(LINT_DB) $(LINT_DB).wal
-	$(DBT_ENV) CUSTSEG_DB_PATH=$(LINT_DB) sqlfluff lint models macros analyses tests
+	DBT_PROFILES_DIR=. CUSTSEG_DB_PATH=$(LINT_DB) sqlfluff lint models macros analyses tests
 	rm -f $(LINT_DB) $(LINT_DB).wal
 
 ## docs: the dbt docs site; --static also writes one self-contained file, static_index.html, in dbt's target folder

@@ -20,8 +20,8 @@
 {#- Publish the public models (config access: public, not ephemeral) to the serving copy
     <warehouse>/serving/<dataset>.duckdb with their Parquet folder, and write <warehouse>/reports/<dataset>.html,
     where <warehouse> is the folder of the build database (the profile's path, CUSTSEG_DB_PATH).
-    As a hook (results given): only after `dbt build` or `dbt run`, and only when no node failed, errored or was
-    skipped; otherwise it logs why nothing was published and the previous copy stays. Without results
+    As a hook (results given): only after `dbt build`, `dbt run` (or a `dbt retry` of them), not --empty, and
+    only when no node failed, errored or was skipped; otherwise it logs why nothing was published and the previous copy stays. Without results
     (run-operation) it publishes what the database holds. Returns no SQL. -#}
 {% macro publish_serving_copy(results=none) -%}
     {{ return(adapter.dispatch('publish_serving_copy', 'custseg')(results)) }}
@@ -41,7 +41,11 @@
 {% macro duckdb__publish_serving_copy(results) -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- if results is not none -%}
-        {%- if flags.WHICH not in ('build', 'run') -%}{{ return('') }}{%- endif -%}
+        {%- if flags.WHICH not in ('build', 'run', 'retry') -%}{{ return('') }}{%- endif -%}
+        {%- if flags.EMPTY -%}
+            {% do log("custseg: serving copy not published: an --empty build", info=true) %}
+            {{ return('') }}
+        {%- endif -%}
         {%- set failed = [] -%}
         {%- for result in results
                 if result.status in ('error', 'fail', 'runtime error', 'skipped', 'partial success') -%}

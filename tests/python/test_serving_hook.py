@@ -155,3 +155,23 @@ def test_make_build_is_plain_dbt_build_with_the_projects_default_vars(repo_root,
     plain_dbt(repo_root, made, ["parse", "--vars", command[3]])
     listed = plain_dbt(repo_root, tmp_path / "bare", ["ls", "-q", "--select", "state:modified", "--state", str(made / "target")])
     assert [line for line in listed.stdout.splitlines() if re.match(r"^[a-z_]+(\.|:)", line)] == []
+
+
+def test_a_publish_that_fails_fails_the_build_and_leaves_the_previous_copy(plain_build, small_world, repo_root,
+                                                                          tmp_path):
+    root = tmp_path / "blocked"
+    shutil.copytree(plain_build.root / "warehouse", root / "warehouse", symlinks=True)
+    serving_db = root / "warehouse" / "serving" / "sample.duckdb"
+    before = (_identity(serving_db), serving_db.read_bytes())
+    shutil.rmtree(root / "warehouse" / "reports")
+    (root / "warehouse" / "reports").write_text("a file where the reports folder goes")
+
+    # a `dbt run` of one model: the hook publishes every public model the database holds
+    proc = plain_dbt(repo_root, root, ["run", "--select", "customer_activity"], raw_dir=small_world, check=False)
+
+    assert proc.returncode != 0
+    assert "serving copy not published (the previous one stays)" in proc.stdout
+    assert (_identity(serving_db), serving_db.read_bytes()) == before
+    assert not [p.name for p in serving_db.parent.iterdir() if ".tmp-" in p.name]
+    assert len(list(serving_db.parent.glob(".sample.parquet-*"))) == len(
+        list((plain_build.root / "warehouse" / "serving").glob(".sample.parquet-*")))
