@@ -8,47 +8,40 @@ SHARED_DATA  ?= ../shared/data
 SAMPLE_CUSTOMERS ?= 5000
 SEED         ?= 42
 PYTHON       ?= python3
-# dbt's target folder (dbt reads DBT_TARGET_PATH itself; publish reads the manifest.json there).
-DBT_TARGET_PATH ?= target
 
 VENV   := .venv
 BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
-DB     := $(abspath $(WAREHOUSE_DIR))/$(DATASET).duckdb
-RAW    := $(abspath $(RAW_DATA_DIR))
-# dbt reads profiles.yml from this folder; the database path is absolute, so dbt works from anywhere.
+# `make build` runs plain `dbt build` in this folder, with this environment and these vars; it prints the command,
+# which a user can copy and run with the virtualenv active. For the default sample data set the vars are
+# dbt_project.yml's defaults, so a bare `dbt build` here builds the same project (the same manifest).
+# dbt's on-run-end hooks checkpoint the database and, after a successful build, publish the serving copy
+# ($(WAREHOUSE_DIR)/serving/$(DATASET).duckdb and its Parquet folder, read-only, swapped in atomically: BI tools
+# read these, never the database dbt writes) and write the report, $(WAREHOUSE_DIR)/reports/$(DATASET).html.
 # CUSTSEG_FIT_CACHE_DIR: fits whose inputs did not change are loaded, not refitted (src/custseg/fit_cache.py).
-# CUSTSEG_WORKER_PROCESSES: the fits and the GE run of the Python models work in 2 worker processes (one per core),
-# not under the dbt process's interpreter lock (src/custseg/workers.py). dbt runs through custseg.dbt_cli, which is
-# dbt's own command line except that it starts their fork server before dbt parses the project (src/custseg/dbt_cli.py).
-DBT_ENV := DBT_PROFILES_DIR=$(CURDIR) CUSTSEG_DB_PATH=$(DB) DBT_SEND_ANONYMOUS_USAGE_STATS=false \
-	CUSTSEG_FIT_CACHE_DIR=$(abspath $(WAREHOUSE_DIR))/fit_cache/$(DATASET) CUSTSEG_WORKER_PROCESSES=2
-DBT_VARS := --vars '{dataset: $(DATASET), raw_data_dir: "$(RAW)"}'
+# dbt's target folder is ./target, or DBT_TARGET_PATH if set (dbt reads it itself).
+DBT_ENV := DBT_PROFILES_DIR=. CUSTSEG_DB_PATH=$(WAREHOUSE_DIR)/$(DATASET).duckdb \
+	CUSTSEG_FIT_CACHE_DIR=$(WAREHOUSE_DIR)/fit_cache/$(DATASET)
+DBT_VARS := --vars '{dataset: $(DATASET), raw_data_dir: $(RAW_DATA_DIR)}'
 # Extra dbt arguments, e.g. DBT_ARGS=--full-refresh after the raw files were rewritten.
 DBT_ARGS ?=
-DBT    := cd $(CURDIR) && $(DBT_ENV) $(BIN)/python -m custseg.dbt_cli
-SERVING_DIR := $(abspath $(WAREHOUSE_DIR))/serving
-# publish: the public tables, copied to $(SERVING_DIR)/$(DATASET).duckdb (read-only, swapped in atomically)
-# and $(SERVING_DIR)/$(DATASET)/*.parquet. BI tools read these, never the database dbt writes.
-PUBLISH := $(BIN)/python -m custseg.serving --db $(DB) --manifest $(abspath $(DBT_TARGET_PATH))/manifest.json \
-	--serving-dir $(SERVING_DIR) --dataset $(DATASET)
-# report: one HTML file with its figures, read from the serving copy.
-REPORT_HTML := $(abspath $(WAREHOUSE_DIR))/reports/$(DATASET).html
-REPORT := $(BIN)/python -m custseg.report --db $(SERVING_DIR)/$(DATASET).duckdb --dataset $(DATASET) \
+# The recipes that run dbt find it in the virtualenv, as a user with it active does.
+build publish docs lint: export PATH := $(BIN):$(PATH)
+# report: one HTML file with its figures, read from the serving copy (a build writes it too).
+REPORT_HTML := $(WAREHOUSE_DIR)/reports/$(DATASET).html
+REPORT := $(BIN)/python -m custseg.report --db $(WAREHOUSE_DIR)/serving/$(DATASET).duckdb --dataset $(DATASET) \
 	--out $(REPORT_HTML)
 
 .PHONY: build test setup data dbt-build pytest dbt-test-all lint docs publish report bench clean
 
-## build: set up, generate the sample data if missing, build the warehouse for $(DATASET), publish, report
-# (the report of the new serving copy is rendered while publish writes its Parquet files)
+## build: set up, generate the sample data if missing, then `dbt build` of $(DATASET) (which publishes and reports)
 build: setup $(if $(filter sample,$(DATASET)),data)
 	@mkdir -p $(WAREHOUSE_DIR)
-	$(DBT) build $(DBT_VARS) $(DBT_ARGS)
-	$(PUBLISH) --report $(REPORT_HTML)
+	$(DBT_ENV) dbt build $(DBT_VARS) $(DBT_ARGS)
 
-## publish: copy the public tables of the built warehouse to the serving folder (after a successful build)
+## publish: publish the serving copy and the report again from the built warehouse (a build does it itself)
 publish: setup
-	$(PUBLISH)
+	$(DBT_ENV) dbt run-operation publish_serving_copy $(DBT_VARS)
 
 ## report: write $(WAREHOUSE_DIR)/reports/$(DATASET).html from the serving copy
 report: setup
@@ -82,12 +75,12 @@ LINT_DB := $(abspath $(WAREHOUSE_DIR))/lint.duckdb
 lint: setup
 	@mkdir -p $(WAREHOUSE_DIR)
 	rm -f $(LINT_DB) $(LINT_DB).wal
-	cd $(CURDIR) && $(DBT_ENV) CUSTSEG_DB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint models macros analyses tests
+	DBT_PROFILES_DIR=. CUSTSEG_DB_PATH=$(LINT_DB) sqlfluff lint models macros analyses tests
 	rm -f $(LINT_DB) $(LINT_DB).wal
 
-## docs: the dbt docs site; --static also writes one self-contained file, $(DBT_TARGET_PATH)/static_index.html
+## docs: the dbt docs site; --static also writes one self-contained file, static_index.html, in dbt's target folder
 docs: setup
-	$(DBT) docs generate --static $(DBT_VARS)
+	$(DBT_ENV) dbt docs generate --static $(DBT_VARS)
 
 ## bench: project build vs notebook approach vs floor at BENCH_SIZES order lines (table in bench/results/)
 BENCH_SIZES ?= 100k,1m,10m,50m

@@ -43,8 +43,9 @@ def small_world(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def make_build(repo_root):
-    """``make build`` of the sample data set from ``raw_dir`` into ``root`` (warehouse/, target/, logs/):
-    dbt build, then publish and report, exactly as a user runs it. Returns the paths it wrote."""
+    """``make build`` of the sample data set from ``raw_dir`` into ``root`` (warehouse/, target/, logs/), exactly
+    as a user runs it: plain ``dbt build``, whose on-run-end hook publishes the serving copy and writes the
+    report. Returns the paths it wrote."""
     import subprocess
     from types import SimpleNamespace
 
@@ -59,6 +60,7 @@ def make_build(repo_root):
              f"WAREHOUSE_DIR={paths.warehouse_dir}", f"DBT_TARGET_PATH={paths.target_path}",
              f"DBT_LOG_PATH={root / 'logs'}"],
             cwd=repo_root, capture_output=True, text=True)
+        paths.output = proc.stdout
         if proc.returncode != 0:
             pytest.fail(f"make build failed (exit {proc.returncode}):\n{proc.stdout[-5000:]}\n{proc.stderr[-3000:]}")
         return paths

@@ -123,8 +123,9 @@ def test_dbt_stage_seconds_groups_nodes_by_kind(tmp_path):
         {"unique_id": "model.custseg.data_quality_results", "execution_time": 3.0},
         {"unique_id": "test.custseg.t1", "execution_time": 0.5},
         {"unique_id": "unit_test.custseg.u", "execution_time": 0.25},
-        {"unique_id": "seed.custseg.s", "execution_time": 0.125}]}))
+        {"unique_id": "seed.custseg.s", "execution_time": 0.125},
+        {"unique_id": "operation.custseg.custseg-on-run-end-1", "execution_time": 4.0}]}))
     assert dbt_stage_seconds(tmp_path) == {"sql models": 1.0, "python models (fits)": 2.0,
                                            "quality checks (GE)": 3.0, "dbt tests": 0.75, "seeds": 0.125,
-                                           "dbt elapsed": 9.5}
+                                           "on-run-end (checkpoint, publish, report)": 4.0, "dbt elapsed": 9.5}
     assert dbt_stage_seconds(tmp_path / "missing") == {}

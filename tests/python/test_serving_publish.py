@@ -1,5 +1,7 @@
-"""Publishing the serving copy, on a small hand-made warehouse and manifest: what is copied, and atomicity
-while another process reads the serving copy."""
+"""The file half of publishing the serving copy (custseg.serving.publish and the plugin's SQL functions), on a
+small hand-made warehouse: what is exported and swapped in, atomicity while another process reads the serving
+copy, what a failure leaves. The SQL half (the hook's copy of the public models) is what ``fill`` does here;
+the hook itself runs in the dbt builds of test_serving_hook.py."""
 
 from __future__ import annotations
 
@@ -13,28 +15,30 @@ import textwrap
 import duckdb
 import pytest
 
-from custseg.serving import public_tables, publish
+from custseg.serving import ServingPaths, public_tables
+from custseg.serving import publish as pub
+from custseg.serving.dbt_plugin import publish_begin, publish_finish, register
 
-# fqn folders as dbt writes them: [project, folder..., model]
+# fqn folders and access as dbt writes them: [project, folder..., model]
 NODES = {
-    "stg_shop__orders": (["staging", "shop"], "view"),
-    "int_orders": (["intermediate"], "table"),
-    "customer_rfm": (["marts", "features"], "table"),
-    "rejected_rows": (["marts", "core"], "table"),
-    "customer_segments": (["segmentation"], "table"),  # a Python model under python_models/segmentation/
-    "time_spine_daily": (["semantic"], "table"),
+    "stg_shop__orders": (["staging", "shop"], "view", "protected"),
+    "int_orders": (["intermediate"], "table", "protected"),
+    "customer_rfm": (["marts", "features"], "table", "public"),
+    "order_lines": (["marts", "core"], "view", "public"),
+    "customer_segments": (["segmentation"], "table", "public"),  # a Python model under python_models/
+    "ephemeral_helper": (["marts"], "ephemeral", "public"),
+    "time_spine_daily": (["semantic"], "table", "protected"),
 }
 
 
 def _manifest(path, nodes=NODES):
     manifest = {"metadata": {"project_name": "custseg"}, "nodes": {}}
-    for name, (folders, materialized) in nodes.items():
+    for name, (folders, materialized, access) in nodes.items():
         manifest["nodes"][f"model.custseg.{name}"] = {
             "resource_type": "model", "package_name": "custseg", "name": name, "alias": name, "schema": "main",
-            "fqn": ["custseg", *folders, name], "config": {"materialized": materialized},
-            "description": f"The {name} table, it's described.",
-            "columns": {"customer_id": {"description": "Customer identifier."}},
-        }
+            "fqn": ["custseg", *folders, name], "config": {"materialized": materialized, "access": access},
+            "access": access, "description": f"The {name} table.",
+            "columns": {"customer_id": {"description": "Customer identifier."}}}
     manifest["nodes"]["seed.custseg.country_codes"] = {
         "resource_type": "seed", "package_name": "custseg", "name": "country_codes", "schema": "main",
         "fqn": ["custseg", "country_codes"], "config": {"materialized": "seed"}, "columns": {}}
@@ -43,80 +47,64 @@ def _manifest(path, nodes=NODES):
 
 
 def _build(path, customers: int):
-    con = duckdb.connect(str(path))
-    con.execute(f"create or replace table customer_rfm as select 'C' || i as customer_id, i * 1.5 as monetary "
-                f"from range({customers}) as t(i)")
-    con.execute("create or replace table rejected_rows as select 'order_lines' as entity, 'x' as reject_reason "
-                "from range(3)")
-    con.execute("create or replace table customer_segments as select customer_id, 1 as segment_id from customer_rfm")
-    con.execute("create or replace table int_orders as select 1 as order_id")
-    con.execute("create or replace view stg_shop__orders as select 1 as order_id")
-    con.execute("create or replace table time_spine_daily as select date '2026-01-01' as date_day")
-    con.execute("create or replace table country_codes as select 'FR' as code")
-    con.close()
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"create or replace table customer_rfm as select 'C' || i as customer_id, i * 1.5 as monetary "
+                    f"from range({customers}) as t(i)")
+        con.execute("create or replace table customer_segments as select customer_id, 1 as segment_id "
+                    "from customer_rfm")
+        con.execute("create or replace view order_lines as select customer_id, monetary * 2 as line_amount "
+                    "from customer_rfm")
     return path
 
 
+def fill(new_db, build_db, tables=("customer_rfm", "customer_segments", "order_lines")):
+    """What the hook's SQL does on dbt's connection: the public models into the new file, as tables."""
+    with duckdb.connect(str(build_db)) as con:
+        con.execute(f"attach '{new_db}' as new_copy")
+        for table in tables:
+            con.execute(f"create table new_copy.main.{table} as select * from main.{table}")
+        con.execute("detach new_copy")
+
+
+def _publish(build_db, dataset="shop", report=False, **kwargs):
+    new_db = pub.begin(build_db, dataset)
+    fill(new_db, build_db, **kwargs)
+    return pub.finish(new_db, build_db, dataset, report=report)
+
+
 @pytest.fixture
-def built(tmp_path):
-    return {"db": _build(tmp_path / "wh.duckdb", 10), "manifest": _manifest(tmp_path / "manifest.json"),
-            "serving": tmp_path / "serving"}
+def build_db(tmp_path):
+    (tmp_path / "warehouse").mkdir()
+    return _build(tmp_path / "warehouse" / "shop.duckdb", 10)
 
 
-def test_public_tables_are_the_marts_and_python_models_only(built):
-    names = [t.name for t in public_tables(built["manifest"])]
-    assert names == ["customer_rfm", "customer_segments", "rejected_rows"]
+def test_public_tables_are_the_built_models_with_access_public(tmp_path):
+    names = [t.name for t in public_tables(_manifest(tmp_path / "manifest.json"))]
+    assert names == ["customer_rfm", "customer_segments", "order_lines"]
 
 
-def test_publish_copies_every_public_table_with_its_docs_and_parquet(built):
-    result = publish(built["db"], built["manifest"], built["serving"], "shop")
+def test_paths_are_beside_the_build_database(tmp_path):
+    paths = ServingPaths.of(tmp_path / "wh" / "shop.duckdb", "shop")
+    assert paths.serving_db == tmp_path / "wh" / "serving" / "shop.duckdb"
+    assert paths.parquet_link == tmp_path / "wh" / "serving" / "shop"
+    assert paths.report == tmp_path / "wh" / "reports" / "shop.html"
 
-    assert result.duckdb_path == built["serving"] / "shop.duckdb"
-    assert result.row_counts == {"customer_rfm": 10, "customer_segments": 10, "rejected_rows": 3}
-    con = duckdb.connect(str(result.duckdb_path), read_only=True)
-    tables = dict(con.execute("select table_name, comment from duckdb_tables() order by 1").fetchall())
-    assert tables == {name: f"The {name} table, it's described." for name in result.row_counts}
-    column_comment = con.execute("select comment from duckdb_columns() where table_name = 'customer_rfm' "
-                                 "and column_name = 'customer_id'").fetchone()[0]
-    assert column_comment == "Customer identifier."
-    assert con.execute("select sum(monetary) from customer_rfm").fetchone()[0] == pytest.approx(67.5)
-    con.close()
+
+def test_publish_swaps_in_a_read_only_copy_with_every_table_as_parquet(build_db):
+    result = _publish(build_db)
+
+    paths = ServingPaths.of(build_db, "shop")
+    assert result.duckdb_path == paths.serving_db
+    assert result.row_counts == {"customer_rfm": 10, "customer_segments": 10, "order_lines": 10}
+    with duckdb.connect(str(result.duckdb_path), read_only=True) as con:
+        assert con.execute("select sum(line_amount) from order_lines").fetchone()[0] == pytest.approx(135)
     assert not stat.S_IMODE(os.stat(result.duckdb_path).st_mode) & 0o222  # read-only file
     for name, rows in result.row_counts.items():
-        parquet = result.parquet_dir / f"{name}.parquet"
-        assert duckdb.sql(f"select count(*) from '{parquet}'").fetchall()[0][0] == rows
+        assert duckdb.sql(f"select count(*) from '{result.parquet_dir}/{name}.parquet'").fetchall()[0][0] == rows
     assert sorted(p.name for p in result.parquet_dir.iterdir()) == [f"{n}.parquet" for n in sorted(result.row_counts)]
-    leftovers = [p.name for p in built["serving"].iterdir() if ".tmp-" in p.name or ".link-" in p.name]
+    leftovers = [p.name for p in paths.serving_dir.iterdir() if ".tmp-" in p.name or ".link-" in p.name]
     assert leftovers == []
-
-
-def test_a_public_view_is_served_as_a_view_over_its_parquet_export(built, tmp_path):
-    con = duckdb.connect(str(built["db"]))
-    con.execute("create view order_lines as select customer_id, monetary * 2 as line_amount from customer_rfm")
-    con.close()
-    manifest = _manifest(tmp_path / "with_view.json", {**NODES, "order_lines": (["marts", "core"], "view")})
-
-    first = publish(built["db"], manifest, built["serving"], "shop")
-
-    assert first.row_counts["order_lines"] == 10
-    assert (first.parquet_dir / "order_lines.parquet").is_file()
-    con = duckdb.connect(str(first.duckdb_path), read_only=True)
-    assert dict(con.execute("select view_name, comment from duckdb_views() where not internal").fetchall()) == {
-        "order_lines": "The order_lines table, it's described."}
-    assert "order_lines" not in {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
-    assert con.execute("select sum(line_amount) from order_lines").fetchone()[0] == pytest.approx(135)
-    assert con.execute("select comment from duckdb_columns() where table_name = 'order_lines' "
-                       "and column_name = 'customer_id'").fetchone()[0] == "Customer identifier."
-    con.close()
-
-    # Published again with more rows: the new copy reads the new export, the previous copy still its own.
-    _build(built["db"], 25)
-    second = publish(built["db"], manifest, built["serving"], "shop")
-    assert second.row_counts["order_lines"] == 25
-    for path, rows in ((second.duckdb_path, 25), (built["serving"] / "shop.previous.duckdb", 10)):
-        con = duckdb.connect(str(path), read_only=True)
-        assert con.execute("select count(*) from order_lines").fetchone()[0] == rows, path
-        con.close()
+    assert result.report is None and not paths.report.exists()
 
 
 READER = textwrap.dedent("""
@@ -133,112 +121,93 @@ READER = textwrap.dedent("""
 """)
 
 
-def test_a_reader_holding_the_serving_copy_blocks_nothing_and_sees_old_then_new(built):
-    first = publish(built["db"], built["manifest"], built["serving"], "shop")
+def test_a_reader_holding_the_serving_copy_blocks_nothing_and_sees_old_then_new(build_db):
+    first = _publish(build_db)
     old_parquet = first.parquet_dir.resolve()
     reader = subprocess.Popen([sys.executable, "-c", READER, str(first.duckdb_path)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert reader.stdout.readline().strip() == "10"
-        _build(built["db"], 25)  # the build writes its own database while the reader holds the serving copy
-        second = publish(built["db"], built["manifest"], built["serving"], "shop")
+        _build(build_db, 25)  # the build writes its own database while the reader holds the serving copy
+        second = _publish(build_db)
         reader.stdin.write("go\n")
         reader.stdin.flush()
         out, _ = reader.communicate(timeout=60)
     finally:
         if reader.poll() is None:
             reader.kill()
-    assert out.split() == ["10", "25"]
+    assert out.split() == ["10", "25"]  # the held connection: old rows; reconnected: new rows
     assert reader.returncode == 0
     assert second.row_counts["customer_rfm"] == 25
-    previous = duckdb.connect(str(built["serving"] / "shop.previous.duckdb"), read_only=True)
-    assert previous.execute("select count(*) from customer_rfm").fetchone()[0] == 10  # kept to compare builds
-    previous.close()
+    with duckdb.connect(str(ServingPaths.of(build_db, "shop").previous_db), read_only=True) as previous:
+        assert previous.execute("select count(*) from customer_rfm").fetchone()[0] == 10  # kept to compare builds
     assert second.parquet_dir.resolve() != old_parquet and old_parquet.is_dir()  # previous export kept
     assert duckdb.sql(f"select count(*) from '{second.parquet_dir}/customer_rfm.parquet'").fetchall()[0][0] == 25
 
 
-def test_only_the_previous_parquet_export_is_kept(built):
-    exports = [publish(built["db"], built["manifest"], built["serving"], "shop").parquet_dir.resolve()
-               for _ in range(3)]
-    on_disk = sorted(p.resolve() for p in built["serving"].glob(".shop.parquet-*"))
+def test_only_the_previous_parquet_export_is_kept(build_db):
+    exports = [_publish(build_db).parquet_dir.resolve() for _ in range(3)]
+    on_disk = sorted(p.resolve() for p in ServingPaths.of(build_db, "shop").serving_dir.glob(".shop.parquet-*"))
     assert on_disk == sorted(exports[1:])
 
 
-def test_a_failed_publish_leaves_the_last_good_copy(built, tmp_path):
-    good = publish(built["db"], built["manifest"], built["serving"], "shop")
+def test_begin_removes_what_an_interrupted_publish_left(build_db):
+    good = _publish(build_db)
+    abandoned = pub.begin(build_db, "shop")
+    fill(abandoned, build_db)  # the hook copied the tables, then the build was killed
+    assert abandoned.is_file()
+
+    again = pub.begin(build_db, "shop")
+
+    assert not abandoned.exists() and not again.exists()
+    assert good.duckdb_path.is_file()
+
+
+def test_a_failed_finish_leaves_the_last_good_copy_and_report(build_db, monkeypatch):
+    good = _publish(build_db)
     before = good.duckdb_path.read_bytes()
-    broken = _manifest(tmp_path / "broken.json", {**NODES, "response_scores": (["marts"], "table")})
+    paths = ServingPaths.of(build_db, "shop")
+    paths.report.parent.mkdir()
+    paths.report.write_text("the last good report")
+    _build(build_db, 20)
 
-    with pytest.raises(RuntimeError, match=r"response_scores"):
-        publish(built["db"], broken, built["serving"], "shop")
-
-    assert good.duckdb_path.read_bytes() == before
-    assert sorted(p.name for p in built["serving"].iterdir() if not p.name.startswith(".shop.parquet-")) == [
-        "shop", "shop.duckdb"]
-    assert len(list(built["serving"].glob(".shop.parquet-*"))) == 1
-
-
-def test_missing_manifest_and_database_are_named(built, tmp_path):
-    with pytest.raises(FileNotFoundError, match="nothing.json"):
-        publish(built["db"], tmp_path / "nothing.json", built["serving"], "shop")
-    with pytest.raises(FileNotFoundError, match="nowhere.duckdb"):
-        publish(tmp_path / "nowhere.duckdb", built["manifest"], built["serving"], "shop")
-
-
-def test_the_command_says_why_it_published_nothing(built, tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "custseg.serving", "--db", str(built["db"]),
-                           "--manifest", str(tmp_path / "nothing.json"), "--serving-dir", str(built["serving"]),
-                           "--dataset", "shop"], capture_output=True, text=True)
-    assert proc.returncode == 2
-    assert proc.stderr.startswith("error: dbt manifest not found") and "nothing.json" in proc.stderr
-    assert not (built["serving"] / "shop.duckdb").exists()
-
-
-def test_a_side_task_reads_the_complete_copy_before_it_is_swapped_in(built):
-    seen = {}
-
-    def side(serving_copy):
-        assert not (built["serving"] / "shop.duckdb").exists()  # not swapped in yet
-        con = duckdb.connect(str(serving_copy), read_only=True)
-        seen.update(con.execute("select table_name, estimated_size from duckdb_tables()").fetchall())
-        con.close()
-        return "read"
-
-    result = publish(built["db"], built["manifest"], built["serving"], "shop", while_exporting=side)
-    assert result.side_result == "read"
-    assert sorted(seen) == ["customer_rfm", "customer_segments", "rejected_rows"]
-    assert (result.parquet_dir / "customer_rfm.parquet").is_file()
-
-
-def test_a_failed_side_task_swaps_nothing_in(built):
-    good = publish(built["db"], built["manifest"], built["serving"], "shop")
-    _build(built["db"], 20)
-
-    def side(serving_copy):
+    def broken_report(*args):
         raise RuntimeError("report broke")
 
+    monkeypatch.setattr(pub, "_render_report", broken_report)
+    new_db = pub.begin(build_db, "shop")
+    fill(new_db, build_db)
     with pytest.raises(RuntimeError, match="report broke"):
-        publish(built["db"], built["manifest"], built["serving"], "shop", while_exporting=side)
-    con = duckdb.connect(str(good.duckdb_path), read_only=True)
-    assert con.execute("select count(*) from customer_rfm").fetchone()[0] == 10  # the old copy stays
+        pub.finish(new_db, build_db, "shop", report=True)
+
+    assert good.duckdb_path.read_bytes() == before
+    assert paths.report.read_text() == "the last good report"
+    assert [p.name for p in paths.report.parent.iterdir()] == ["shop.html"]
+    assert sorted(p.name for p in paths.serving_dir.iterdir() if not p.name.startswith(".shop.parquet-")) == [
+        "shop", "shop.duckdb"]
+    assert len(list(paths.serving_dir.glob(".shop.parquet-*"))) == 1
+
+
+def test_the_report_of_the_new_copy_is_written_with_its_failed_sections_listed(build_db):
+    result = _publish(build_db, report=True)
+    # This toy warehouse lacks most tables: the report is written, its sections say why they are empty.
+    assert result.report == ServingPaths.of(build_db, "shop").report and result.report.is_file()
+    assert "shop.duckdb" in result.report.read_text()
+    assert result.report_errors and all(": " in error for error in result.report_errors)
+    assert [p.name for p in result.report.parent.iterdir()] == ["shop.html"]  # no pending file left
+
+
+def test_the_sql_functions_answer_json_and_never_raise(build_db, tmp_path):
+    con = duckdb.connect()
+    register(con)
+    register(con)  # a connection dbt opens again may share the database instance: no error
+    begun = json.loads(con.execute("select custseg_publish_begin(?, 'shop')", [str(build_db)]).fetchone()[0])
+    fill(begun["new_db"], build_db)
+    done = json.loads(con.execute("select custseg_publish_finish(?, ?, 'shop')",
+                                  [begun["new_db"], str(build_db)]).fetchone()[0])
+    assert done["tables"] == 3 and done["serving_db"] == str(ServingPaths.of(build_db, "shop").serving_db)
     con.close()
-    assert sorted(p.name for p in built["serving"].iterdir() if p.name.startswith(".shop.duckdb")) == []
-
-
-def test_the_command_writes_the_report_of_the_new_copy_only_when_it_is_swapped_in(built, tmp_path):
-    report = tmp_path / "reports" / "shop.html"
-    command = [sys.executable, "-m", "custseg.serving", "--db", str(built["db"]), "--serving-dir",
-               str(built["serving"]), "--dataset", "shop", "--report", str(report)]
-    failed = subprocess.run([*command, "--manifest", str(tmp_path / "nothing.json")], capture_output=True, text=True)
-    assert failed.returncode == 2 and "nothing.json" in failed.stderr
-    assert not report.parent.exists() or not list(report.parent.iterdir())
-    proc = subprocess.run([*command, "--manifest", str(built["manifest"])], capture_output=True, text=True)
-    # Published; the report is written, and its one broken section (this toy customer_rfm lacks the RFM
-    # scores) fails the command, as `python -m custseg.report` does.
-    assert proc.returncode == 1 and "report section 'rfm' failed" in proc.stderr
-    assert (built["serving"] / "shop.duckdb").is_file()
-    published, rendered = (json.loads(line) for line in proc.stdout.splitlines())
-    assert published["tables"] == 3 and rendered["report"] == str(report)
-    assert report.is_file() and "shop.duckdb" in report.read_text()
-    assert [p.name for p in report.parent.iterdir()] == ["shop.html"]  # no pending file left
+    failed = json.loads(publish_finish(str(tmp_path / "nowhere.duckdb"), str(build_db), "shop"))
+    assert failed["error"].startswith("FileNotFoundError") and "nowhere.duckdb" in failed["error"]
+    (tmp_path / "a_file").write_text("")
+    assert json.loads(publish_begin(str(tmp_path / "a_file" / "x.duckdb"), "shop"))["error"]

@@ -1,11 +1,12 @@
-"""The BI serving copy: publish the public tables of a built warehouse where readers can't block the build.
+"""The BI serving copy: publish the public models of a built warehouse where readers can't block the build.
 
-- :mod:`.public_tables`  which tables are public (read from dbt's manifest), with their descriptions
-- :mod:`.publish`        copy them atomically to ``serving/<dataset>.duckdb`` and ``serving/<dataset>/*.parquet``
+- :mod:`.public_tables`  which models are public (``access: public`` in dbt's manifest), with their descriptions
+- :mod:`.publish`        the file work of the on-run-end hook: Parquet exports, report, atomic swap
+- :mod:`.dbt_plugin`     the profile's dbt-duckdb plugin: that work as SQL functions of dbt's connection
 - :mod:`.semantic_layer` run MetricFlow's ``mf query`` against a built warehouse
 """
 
 from custseg.serving.public_tables import PublicTable, public_tables
-from custseg.serving.publish import PublishResult, publish
+from custseg.serving.publish import PublishResult, ServingPaths
 
-__all__ = ["PublicTable", "PublishResult", "public_tables", "publish"]
+__all__ = ["PublicTable", "PublishResult", "ServingPaths", "public_tables"]

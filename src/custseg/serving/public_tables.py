@@ -1,10 +1,10 @@
 """Which models are public: read from dbt's manifest.json, with the descriptions dbt docs show.
 
-A model is public when it is built as a table (table or incremental materialization), or as a view
-(order_lines: a view over the classified lines in the build, a view over its Parquet export in the serving
-copy), outside the folders that only feed other models: ``staging`` and ``intermediate`` (the data's way
-in) and ``semantic`` (the time spine of the semantic layer). That covers ``models/marts/**`` and the Python
-models, and needs no list to keep in step with the project.
+A model is public when dbt's ``access`` config says so and it is built (not ephemeral). dbt_project.yml
+makes every model public except the folders that only feed other models: ``staging`` and ``intermediate``
+(the data's way in) and ``semantic`` (the time spine of the semantic layer). That covers ``models/marts/**``
+and the Python models, and needs no list to keep in step with the project. The on-run-end hook publishes
+the same models (macros/serving/publish_serving_copy.sql reads the same two configs from dbt's graph).
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-INTERNAL_FOLDERS = frozenset({"staging", "intermediate", "semantic"})
-TABLE_MATERIALIZATIONS = frozenset({"table", "incremental", "view"})
 
 
 @dataclass(frozen=True)
@@ -23,20 +21,14 @@ class PublicTable:
     schema: str
     description: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # column name -> description
-    materialized: str = "table"  # dbt's materialization: "view" is served from its Parquet export
-
-    @property
-    def is_view(self) -> bool:
-        return self.materialized == "view"
+    materialized: str = "table"  # dbt's materialization in the build (a table in the serving copy)
 
 
 def _is_public(node: dict, project: str) -> bool:
     if node.get("resource_type") != "model" or node.get("package_name") != project:
         return False
-    if node.get("config", {}).get("materialized") not in TABLE_MATERIALIZATIONS:
-        return False
-    folders = node.get("fqn", [])[1:-1]  # fqn = [project, folder, ..., model name]
-    return not (folders and folders[0] in INTERNAL_FOLDERS)
+    access = node.get("access") or node.get("config", {}).get("access")
+    return access == "public" and node.get("config", {}).get("materialized") != "ephemeral"
 
 
 def public_tables(manifest_path: Path | str) -> list[PublicTable]:

@@ -1,44 +1,75 @@
-"""Publish a read-only serving copy of the public tables after a successful build.
+"""The file half of publishing the serving copy, which dbt's on-run-end hook runs after a successful build
+(``macros/serving/publish_serving_copy.sql``; the profile's plugin, :mod:`custseg.serving.dbt_plugin`, makes
+:func:`begin` and :func:`finish` SQL functions of dbt's own connection).
 
-Why a copy: a DuckDB file open for writing can't be opened by any other process, and a reader blocks
-the writer. BI tools therefore read ``serving/<dataset>.duckdb``, which the build never opens:
+Why a copy: a DuckDB file open for writing can't be opened by any other connection or process (dbt holds the
+build database so for the whole build), and a reader would block the writer. BI tools therefore read
+``<warehouse>/serving/<dataset>.duckdb``, which the build never opens for writing:
 
-1. every public table is copied into a new file in the serving folder (same file system);
-2. the new file is opened read-only, and the Parquet exports are written: each table's from it, and each
-   public view of the build (order_lines: 10M rows at 10M order lines) once, as its Parquet export, straight
-   from the build (storing it as a table too took 17 CPU-seconds more). An optional side task reads the new
-   file meanwhile (``make build`` renders the report there: it needs the tables, not the views, so it starts
-   with the largest export instead of after it);
-3. the views are created in the file, over their Parquet exports and with the dbt descriptions, as in the
-   build; the file is flushed to disk and made read-only;
-4. ``os.replace`` swaps it in: one atomic rename. A reader that has the old file open keeps reading the
-   old tables (its open file lives on until it closes it), and sees the new ones when it reconnects.
+1. :func:`begin` makes the serving folder, removes what an interrupted publish left there and names a new file
+   in it, ``.<dataset>.duckdb.tmp-<stamp>``;
+2. the hook's SQL, on dbt's connection, attaches that file, copies every public model into it as a table with
+   dbt's descriptions as comments, and detaches it (a public view of the build, order_lines, is a table there);
+3. :func:`finish` opens the new file read-only and writes the Parquet export of each table, into a new folder
+   ``serving/.<dataset>.parquet-<stamp>/``; the report is rendered from the new file meanwhile. The file is
+   flushed to disk and made read-only, and ``os.replace`` swaps it in: one atomic rename. A reader that has the
+   old file open keeps reading the old tables (its open file lives on until it closes it), and sees the new ones
+   when it reconnects. Then the report replaces ``<warehouse>/reports/<dataset>.html``, and the symbolic link
+   ``serving/<dataset>`` is swapped to the new Parquet folder, also atomically.
 
-The copy being replaced stays as ``serving/<dataset>.previous.duckdb``, to compare two builds.
-The Parquet exports go the same way: a new folder ``serving/.<dataset>.parquet-<n>/`` is written in full,
-then the symbolic link ``serving/<dataset>`` is swapped to it atomically. The previous folder is kept (a
-reader may be part way through it, and the views of ``<dataset>.previous.duckdb`` read it); older ones are
-removed. A served view names its Parquet file by absolute path, in the folder published with it: a copy of
-the serving file moved elsewhere keeps its tables, but its views need that folder.
-
-Nothing is touched until every table was copied: a failure leaves the last good copy in place.
+The copy being replaced stays as ``serving/<dataset>.previous.duckdb``, to compare two builds; the previous
+Parquet folder is kept too (a reader may be part way through it); older ones are removed.
+Nothing is replaced until every table was copied and exported and the report rendered: a failure leaves the
+last good copy and report in place.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from custseg.serving.public_tables import PublicTable, public_tables
+TMP_MARK = ".duckdb.tmp-"
+
+
+@dataclass(frozen=True)
+class ServingPaths:
+    """Where a build database's serving copy, Parquet folder and report go: beside it, in the warehouse folder."""
+
+    dataset: str
+    warehouse_dir: Path
+
+    @classmethod
+    def of(cls, db_path: Path | str, dataset: str) -> ServingPaths:
+        return cls(dataset, Path(db_path).resolve().parent)
+
+    @property
+    def serving_dir(self) -> Path:
+        return self.warehouse_dir / "serving"
+
+    @property
+    def serving_db(self) -> Path:
+        return self.serving_dir / f"{self.dataset}.duckdb"
+
+    @property
+    def previous_db(self) -> Path:
+        return self.serving_dir / f"{self.dataset}.previous.duckdb"
+
+    @property
+    def parquet_link(self) -> Path:
+        return self.serving_dir / self.dataset
+
+    @property
+    def report(self) -> Path:
+        return self.warehouse_dir / "reports" / f"{self.dataset}.html"
 
 
 @dataclass(frozen=True)
@@ -48,15 +79,16 @@ class PublishResult:
     row_counts: dict[str, int]
     seconds: float
     bytes: int
-    side_result: Any = None  # what ``while_exporting`` returned, if given
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    report: Path | None = None
+    report_errors: list[str] = field(default_factory=list)  # "<section>: <message>" of failed report sections
 
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _fsync(path: Path) -> None:
@@ -67,89 +99,58 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _check_tables_exist(con: duckdb.DuckDBPyConnection, tables: list[PublicTable], db_path: Path) -> None:
-    built = {(schema, name) for schema, name in con.execute(
-        "select table_schema, table_name from information_schema.tables "
-        "where table_catalog = 'build' and table_type in ('BASE TABLE', 'VIEW')").fetchall()}
-    missing = [f"{t.schema}.{t.name}" for t in tables if (t.schema, t.name) not in built]
-    if missing:
-        raise RuntimeError(f"{db_path}: public tables listed in the dbt manifest are not in the database: "
-                           f"{', '.join(missing)} (did the dbt build of this data set succeed?)")
+def _memory_limit() -> str:
+    return os.environ.get("CUSTSEG_DUCKDB_MEMORY_LIMIT", "5GB")
 
 
-def _copy_table(con: duckdb.DuckDBPyConnection, table: PublicTable) -> int:
-    """Copy one table into the serving file, with its dbt descriptions; return its row count."""
-    source = f"build.{_ident(table.schema)}.{_ident(table.name)}"
-    target = f"main.{_ident(table.name)}"
-    con.execute(f"create table {target} as select * from {source}")
-    _comment(con, table, "table", target)
-    return con.execute(f"select count(*) from {target}").fetchone()[0]
+def _remove_db(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)
 
 
-def _comment(con: duckdb.DuckDBPyConnection, table: PublicTable, kind: str, target: str) -> None:
-    if table.description:
-        con.execute(f"comment on {kind} {target} is {_literal(table.description)}")
-    present = {col[0] for col in con.execute(f"select * from {target} limit 0").description}
-    for column, description in table.columns.items():
-        if description and column in present:
-            con.execute(f"comment on column {target}.{_ident(column)} is {_literal(description)}")
+def begin(db_path: Path | str, dataset: str) -> Path:
+    """Make the serving folder of ``db_path``'s warehouse, remove new files an interrupted publish of
+    ``dataset`` left there, and return the path of the new serving file (not created: the hook attaches it).
 
-
-def _export_view(con: duckdb.DuckDBPyConnection, table: PublicTable, parquet_dir: Path) -> int:
-    """Write a public view of the build (``con``'s database) to ``parquet_dir/<name>.parquet``; return its
-    row count."""
-    source = f"{_ident(table.schema)}.{_ident(table.name)}"
-    parquet_file = parquet_dir / f"{table.name}.parquet"
-    con.execute(f"copy (select * from {source}) to {_literal(str(parquet_file))} (format parquet)")
-    return con.execute(f"select count(*) from read_parquet({_literal(str(parquet_file))})").fetchone()[0]
-
-
-def _serve_view(con: duckdb.DuckDBPyConnection, table: PublicTable, parquet_dir: Path) -> None:
-    """Create the view over a public view's Parquet export in the serving copy, with its dbt descriptions."""
-    target = f"main.{_ident(table.name)}"
-    parquet_file = _literal(str(parquet_dir / f"{table.name}.parquet"))
-    con.execute(f"create view {target} as select * from read_parquet({parquet_file})")
-    _comment(con, table, "view", target)
-
-
-def _export_parquet(con: duckdb.DuckDBPyConnection, table: PublicTable, parquet_dir: Path) -> None:
-    """Write one table of the new serving copy to ``parquet_dir/<name>.parquet``."""
-    source = f"main.{_ident(table.name)}"
-    parquet_file = parquet_dir / f"{table.name}.parquet"
-    con.execute(f"copy (select * from {source}) to {_literal(str(parquet_file))} (format parquet)")
-
-
-def _largest_first(con: duckdb.DuckDBPyConnection, tables: list[PublicTable], database: str,
-                   in_build: bool) -> list[PublicTable]:
-    """``tables`` largest first, by their size in ``database`` (the build, where they are in their dbt schemas,
-    or the serving copy, where they are all in main)."""
-    sizes = {f"{schema}.{name}": size for schema, name, size in con.execute(
-        "select schema_name, table_name, estimated_size from duckdb_tables() where database_name = ?",
-        [database]).fetchall()}
-    # Views have no size estimate; the one public view of the build (order_lines) is the largest table.
-    sizes.update({f"{schema}.{name}": float("inf") for schema, name in con.execute(
-        "select schema_name, view_name from duckdb_views() where database_name = ?", [database]).fetchall()})
-    schema_of = (lambda t: t.schema) if in_build else (lambda t: "main")
-    return sorted(tables, key=lambda t: (-sizes.get(f"{schema_of(t)}.{t.name}", 0), t.name))
-
-
-def _side_by_side(con: duckdb.DuckDBPyConnection, tables: list[PublicTable],
-                  work: Callable[[duckdb.DuckDBPyConnection, PublicTable], Any], workers: int = 2) -> dict[str, Any]:
-    """``work(cursor, table)`` for every table, ``workers`` at a time (one cursor each), in the given order.
-
-    One big table (the clean order lines) dominates, so it goes first and the others run beside it. Each task
-    is its own transaction on its own table or file: the result does not depend on the interleaving.
+    The report's imports (matplotlib, jinja2: ~2 s) start loading in a thread, while the hook copies the tables.
     """
+    paths = ServingPaths.of(db_path, dataset)
+    paths.serving_dir.mkdir(parents=True, exist_ok=True)
+    for stale in paths.serving_dir.glob(f".{dataset}{TMP_MARK}*"):
+        if not stale.name.endswith(".wal"):
+            _remove_db(stale)
+    threading.Thread(target=importlib.import_module, args=("custseg.report.build",), daemon=True).start()
+    return paths.serving_dir / f".{dataset}{TMP_MARK}{time.time_ns()}-{os.getpid()}"
+
+
+def _tables_largest_first(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the serving file, largest first: the big one (the order lines) starts first and the
+    others are exported beside it."""
+    return [name for name, in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() "
+        "order by estimated_size desc, table_name").fetchall()]
+
+
+def _export(cursor: duckdb.DuckDBPyConnection, table: str, parquet_dir: Path) -> int:
+    """Write one table of the serving file to ``parquet_dir/<table>.parquet``; return its row count."""
+    parquet_file = _literal(str(parquet_dir / f"{table}.parquet"))
+    cursor.execute(f"copy (select * from main.{_ident(table)}) to {parquet_file} (format parquet)")
+    return cursor.execute(f"select count(*) from main.{_ident(table)}").fetchone()[0]
+
+
+def _export_all(con: duckdb.DuckDBPyConnection, tables: list[str], parquet_dir: Path,
+                workers: int = 2) -> dict[str, int]:
+    """Every table's Parquet export, ``workers`` at a time (one cursor each); its row count by name."""
     local = threading.local()
     cursors: list[duckdb.DuckDBPyConnection] = []
     lock = threading.Lock()
 
-    def run(table: PublicTable) -> tuple[str, Any]:
+    def run(table: str) -> tuple[str, int]:
         if not hasattr(local, "cursor"):
             local.cursor = con.cursor()
             with lock:
                 cursors.append(local.cursor)
-        return table.name, work(local.cursor, table)
+        return table, _export(local.cursor, table, parquet_dir)
 
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -159,18 +160,25 @@ def _side_by_side(con: duckdb.DuckDBPyConnection, tables: list[PublicTable],
             cursor.close()
 
 
-def _keep_previous(final_db: Path, previous_db: Path) -> None:
+def _render_report(new_db: Path, paths: ServingPaths, pending: Path) -> list[str]:
+    from custseg.report.build import build_report
+
+    result = build_report(new_db, paths.dataset, pending, source=paths.serving_db.name)
+    return [f"{failed.section.key}: {failed.message}" for failed in result.errors]
+
+
+def _keep_previous(paths: ServingPaths) -> None:
     """Keep the copy being replaced as ``<dataset>.previous.duckdb`` (a hard link: no bytes copied), so that
     two builds can be compared (analyses/segment_migration.sql)."""
-    if final_db.is_file():
-        tmp_link = previous_db.with_name(f".{previous_db.name}.tmp-{os.getpid()}")
+    if paths.serving_db.is_file():
+        tmp_link = paths.previous_db.with_name(f".{paths.previous_db.name}.tmp-{os.getpid()}")
         tmp_link.unlink(missing_ok=True)
-        os.link(final_db, tmp_link)
-        os.replace(tmp_link, previous_db)
+        os.link(paths.serving_db, tmp_link)
+        os.replace(tmp_link, paths.previous_db)
 
 
-def _swap_parquet_link(serving_dir: Path, dataset: str, new_dir: Path) -> Path:
-    link = serving_dir / dataset
+def _swap_parquet_link(paths: ServingPaths, new_dir: Path) -> Path:
+    link, serving_dir, dataset = paths.parquet_link, paths.serving_dir, paths.dataset
     if link.exists() and not link.is_symlink():  # a plain folder from elsewhere: move it aside once
         link.rename(serving_dir / f".{dataset}.parquet-replaced-{time.time_ns()}")
     tmp_link = serving_dir / f".{dataset}.link-{os.getpid()}"
@@ -186,90 +194,60 @@ def _swap_parquet_link(serving_dir: Path, dataset: str, new_dir: Path) -> Path:
     return link
 
 
-def _memory_limit() -> str:
-    return os.environ.get("CUSTSEG_DUCKDB_MEMORY_LIMIT", "5GB")
+def finish(new_db: Path | str, db_path: Path | str, dataset: str, *, report: bool = True) -> PublishResult:
+    """Export, flush and swap in ``new_db`` (from :func:`begin`, filled by the hook) as the serving copy of
+    ``db_path``'s warehouse, with its Parquet folder and, if ``report``, the HTML report rendered from it.
 
-
-def publish(db_path: Path | str, manifest_path: Path | str, serving_dir: Path | str, dataset: str,
-            while_exporting: Callable[[Path], Any] | None = None) -> PublishResult:
-    """Copy the public tables of ``db_path`` to ``serving_dir/<dataset>.duckdb`` and ``serving_dir/<dataset>/``.
-
-    ``while_exporting(path)``, if given, runs in a thread while the Parquet files are written, with the path
-    of the new serving copy (not yet swapped in, open read-only: its tables are complete, its views are added
-    after the Parquet exports); what it returns is ``side_result``.
-    If it raises, nothing is swapped in and the error is raised here.
+    On any failure the new file, its Parquet folder and the pending report are removed and the error is
+    raised; the last good copy and report stay. A report section that fails is not a failure here: the
+    report is written with that section's error (as ``python -m custseg.report`` does), and the section
+    is listed in ``report_errors``.
     """
     started = time.perf_counter()
-    db_path, serving_dir = Path(db_path).resolve(), Path(serving_dir).resolve()
-    if not db_path.is_file():
-        raise FileNotFoundError(f"built warehouse not found: {db_path}")
-    tables = public_tables(manifest_path)
-    if not tables:
-        raise RuntimeError(f"{manifest_path}: no public tables in the dbt manifest")
-    serving_dir.mkdir(parents=True, exist_ok=True)
-
-    stamp = f"{time.time_ns()}-{os.getpid()}"
-    tmp_db = serving_dir / f".{dataset}.duckdb.tmp-{stamp}"
-    new_parquet_dir = serving_dir / f".{dataset}.parquet-{stamp}"
-    final_db = serving_dir / f"{dataset}.duckdb"
-    side_result = None
+    paths = ServingPaths.of(db_path, dataset)
+    new_db = Path(new_db)
+    stamp = new_db.name.rpartition(TMP_MARK)[2] or str(time.time_ns())
+    new_parquet_dir = paths.serving_dir / f".{dataset}.parquet-{stamp}"
+    pending_report = paths.report.with_name(f".{paths.report.name}.publishing-{stamp}")
+    report_errors: list[str] = []
     try:
+        if not new_db.is_file():
+            raise FileNotFoundError(f"new serving file not found: {new_db}")
         new_parquet_dir.mkdir()
-        views = [t for t in tables if t.is_view]
-        copies = [t for t in tables if not t.is_view]
-        con = duckdb.connect(str(tmp_db))
-        try:
-            # The same bound as the build (profiles.yml): larger copies stream or spill instead of growing.
+        with duckdb.connect(str(new_db), read_only=True) as con:
+            # The same bound as the build (profiles.yml): large exports stream or spill instead of growing.
             con.execute(f"set memory_limit = {_literal(_memory_limit())}")
-            con.execute(f"attach {_literal(str(db_path))} as build (read_only)")
-            _check_tables_exist(con, tables, db_path)
-            counts = _side_by_side(con, _largest_first(con, copies, "build", in_build=True), _copy_table)
-            con.execute("detach build")
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        # The views' exports read the build through a connection of their own: the side task, which shares
-        # the serving copy's database instance, then sees the serving copy alone.
-        with duckdb.connect(str(db_path), read_only=True) as build_con, \
-                duckdb.connect(str(tmp_db), read_only=True) as con:
-            for connection in (con, build_con):
-                connection.execute(f"set memory_limit = {_literal(_memory_limit())}")
-            build_catalog = build_con.execute("select current_database()").fetchone()[0]
-            serving_catalog = con.execute("select current_database()").fetchone()[0]
-
-            def export(cursor: duckdb.DuckDBPyConnection, table: PublicTable) -> int:
-                if not table.is_view:
-                    _export_parquet(cursor, table, new_parquet_dir)
-                    return counts[table.name]
-                view_cursor = build_con.cursor()
-                try:
-                    return _export_view(view_cursor, table, new_parquet_dir)
-                finally:
-                    view_cursor.close()
-
+            tables = _tables_largest_first(con)
+            if not tables:
+                raise RuntimeError(f"{new_db}: no tables to publish")
             with ThreadPoolExecutor(max_workers=1) as side:
-                pending = side.submit(while_exporting, tmp_db) if while_exporting else None
-                exports = (_largest_first(build_con, views, build_catalog, in_build=True)
-                           + _largest_first(con, copies, serving_catalog, in_build=False))
-                counts.update(_side_by_side(con, exports, export))
-                side_result = pending.result() if pending else None
-        if views:
-            with duckdb.connect(str(tmp_db)) as con:
-                for table in views:
-                    _serve_view(con, table, new_parquet_dir)
-                con.execute("checkpoint")
-        _fsync(tmp_db)
-        os.chmod(tmp_db, 0o444)
-        counts = {name: counts[name] for name in sorted(counts)}
-        _keep_previous(final_db, serving_dir / f"{dataset}.previous.duckdb")
-        os.replace(tmp_db, final_db)
-        _fsync(serving_dir)
+                rendering = side.submit(_render_report, new_db, paths, pending_report) if report else None
+                counts = _export_all(con, tables, new_parquet_dir)
+                report_errors = rendering.result() if rendering else []
+        _fsync(new_db)
+        os.chmod(new_db, 0o444)
+        _keep_previous(paths)
+        os.replace(new_db, paths.serving_db)
+        _fsync(paths.serving_dir)
+        if report:
+            os.replace(pending_report, paths.report)  # only once the new copy is in place
     except BaseException:
-        tmp_db.unlink(missing_ok=True)
-        Path(f"{tmp_db}.wal").unlink(missing_ok=True)
+        _remove_db(new_db)
         shutil.rmtree(new_parquet_dir, ignore_errors=True)
         raise
-    link = _swap_parquet_link(serving_dir, dataset, new_parquet_dir)
-    size = final_db.stat().st_size + sum(f.stat().st_size for f in new_parquet_dir.iterdir())
-    return PublishResult(duckdb_path=final_db, parquet_dir=link, row_counts=counts,
-                         seconds=time.perf_counter() - started, bytes=size, side_result=side_result)
+    finally:
+        pending_report.unlink(missing_ok=True)
+    link = _swap_parquet_link(paths, new_parquet_dir)
+    size = paths.serving_db.stat().st_size + sum(f.stat().st_size for f in new_parquet_dir.iterdir())
+    return PublishResult(duckdb_path=paths.serving_db, parquet_dir=link,
+                         row_counts={name: counts[name] for name in sorted(counts)},
+                         seconds=time.perf_counter() - started, bytes=size,
+                         report=paths.report if report else None, report_errors=report_errors)
+
+
+def summary(result: PublishResult) -> dict[str, Any]:
+    """What the hook logs of a publish."""
+    return {"serving_db": str(result.duckdb_path), "parquet_dir": str(result.parquet_dir),
+            "tables": len(result.row_counts), "rows": sum(result.row_counts.values()), "bytes": result.bytes,
+            "seconds": round(result.seconds, 2), "report": str(result.report) if result.report else None,
+            "report_errors": result.report_errors}

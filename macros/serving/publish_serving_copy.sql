@@ -1,0 +1,155 @@
+{#- The on-run-end hooks (dbt_project.yml) and `dbt run-operation publish_serving_copy` (make publish).
+    How a build publishes: README, "How a build publishes"; the file work: src/custseg/serving/publish.py. -#}
+
+{#- The statement that makes the build database's file self-contained (its write-ahead log merged into it),
+    so that the file alone, copied without any .wal, holds every table: CHECKPOINT on DuckDB. -#}
+{% macro checkpoint_database() -%}
+    {{ return(adapter.dispatch('checkpoint_database', 'custseg')()) }}
+{%- endmacro %}
+
+{#- No such statement elsewhere: other warehouses manage their own files. -#}
+{% macro default__checkpoint_database() -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{#- DuckDB: CHECKPOINT writes the log into the database file. -#}
+{% macro duckdb__checkpoint_database() -%}
+    {{ return('checkpoint' if execute else '') }}
+{%- endmacro %}
+
+{#- Publish the public models (config access: public, not ephemeral) to the serving copy
+    <warehouse>/serving/<dataset>.duckdb with their Parquet folder, and write <warehouse>/reports/<dataset>.html,
+    where <warehouse> is the folder of the build database (the profile's path, CUSTSEG_DB_PATH).
+    As a hook (results given): only after `dbt build`, `dbt run` (or a `dbt retry` of them), not --empty, and
+    only when no node failed, errored or was skipped; otherwise it logs why nothing was published and the previous copy stays. Without results
+    (run-operation) it publishes what the database holds. Returns no SQL. -#}
+{% macro publish_serving_copy(results=none) -%}
+    {{ return(adapter.dispatch('publish_serving_copy', 'custseg')(results)) }}
+{%- endmacro %}
+
+{#- Elsewhere there is no serving copy: BI tools read the warehouse itself. -#}
+{% macro default__publish_serving_copy(results) -%}
+    {%- if execute -%}
+        {% do log("custseg: no serving copy on " ~ target.type ~ " (the serving copy is a DuckDB file)", info=true) %}
+    {%- endif -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{#- DuckDB: the tables are copied with SQL on dbt's own connection (which holds the build database open for
+    writing: no other connection could read it) into a new file attached for that; the rest is Python, run as SQL
+    functions that the profile's plugin registers (custseg.serving.dbt_plugin). -#}
+{% macro duckdb__publish_serving_copy(results) -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- if results is not none -%}
+        {%- if flags.WHICH not in ('build', 'run', 'retry') -%}{{ return('') }}{%- endif -%}
+        {%- if flags.EMPTY -%}
+            {% do log("custseg: serving copy not published: an --empty build", info=true) %}
+            {{ return('') }}
+        {%- endif -%}
+        {%- set failed = [] -%}
+        {%- for result in results
+                if result.status in ('error', 'fail', 'runtime error', 'skipped', 'partial success') -%}
+            {%- do failed.append(result.node.name ~ ' (' ~ result.status ~ ')') -%}
+        {%- endfor -%}
+        {%- if failed -%}
+            {% do log("custseg: serving copy NOT published: " ~ failed | length ~ " node(s) did not succeed: "
+                      ~ failed[:5] | join(', ') ~ ('...' if failed | length > 5 else '')
+                      ~ ". The previous serving copy and report stay.", info=true) %}
+            {{ return('') }}
+        {%- endif -%}
+    {%- endif -%}
+
+    {%- set public = custseg_public_models() -%}
+    {%- set built = custseg_query_column(
+            "select database_name || '.' || schema_name || '.' || table_name from duckdb_tables() "
+            ~ "union all select database_name || '.' || schema_name || '.' || view_name from duckdb_views()") -%}
+    {%- set missing = [] -%}
+    {%- for node in public if (node.database ~ '.' ~ node.schema ~ '.' ~ node.alias) not in built -%}
+        {%- do missing.append(node.alias) -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {% do log("custseg: serving copy not published: " ~ missing | length ~ " public model(s) not built yet: "
+                  ~ missing[:5] | join(', ') ~ ('...' if missing | length > 5 else '')
+                  ~ " (build the whole project once).", info=true) %}
+        {{ return('') }}
+    {%- endif -%}
+
+    {%- set db_path = custseg_query_column(
+            "select path from duckdb_databases() where database_name = current_database()")[0] -%}
+    {%- set dataset = var('dataset') -%}
+    {%- set begun = custseg_publish_call('custseg_publish_begin', [db_path, dataset]) -%}
+    {%- set new_db = 'custseg_serving_new' -%}
+    {% do adapter.execute("detach database if exists " ~ new_db, auto_begin=False) %}
+    {% do adapter.execute("attach " ~ custseg_sql_literal(begun['new_db']) ~ " as " ~ new_db, auto_begin=False) %}
+    {%- for node in public -%}
+        {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias) -%}
+        {% do adapter.execute("create table " ~ new_db ~ ".main." ~ adapter.quote(node.alias)
+                              ~ " as select * from " ~ relation, auto_begin=False) %}
+    {%- endfor -%}
+    {%- set present = custseg_query_column(
+            "select table_name || '.' || lower(column_name) from duckdb_columns() "
+            ~ "where database_name = " ~ custseg_sql_literal(new_db)) -%}
+    {%- set comments = [] -%}
+    {%- for node in public -%}
+        {%- set target_name = new_db ~ ".main." ~ adapter.quote(node.alias) -%}
+        {%- if node.description | trim -%}
+            {%- do comments.append("comment on table " ~ target_name ~ " is "
+                                   ~ custseg_sql_literal(node.description | trim)) -%}
+        {%- endif -%}
+        {%- for column in node.columns.values()
+                if column.description | trim and (node.alias ~ '.' ~ column.name | lower) in present -%}
+            {%- do comments.append("comment on column " ~ target_name ~ "." ~ adapter.quote(column.name)
+                                   ~ " is " ~ custseg_sql_literal(column.description | trim)) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if comments -%}  {#- one transaction: one commit instead of one per comment (3 s on the sample) -#}
+        {% do adapter.execute("begin;\n" ~ comments | join(";\n") ~ ";\ncommit", auto_begin=False) %}
+    {%- endif -%}
+    {% do adapter.execute("detach " ~ new_db, auto_begin=False) %}
+
+    {%- set published = custseg_publish_call('custseg_publish_finish', [begun['new_db'], db_path, dataset]) -%}
+    {% do log("custseg: published " ~ published['tables'] ~ " public tables (" ~ published['rows'] ~ " rows) to "
+              ~ published['serving_db'] ~ " and " ~ published['parquet_dir'] ~ "/, report " ~ published['report']
+              ~ ", in " ~ published['seconds'] ~ " s", info=true) %}
+    {%- if published['report_errors'] -%}
+        {{ exceptions.raise_compiler_error("custseg: the serving copy was published, but report sections failed: "
+                                           ~ published['report_errors'] | join('; ')) }}
+    {%- endif -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{#- The public models of this project in dbt's graph, sorted by name: access public, built (not ephemeral). -#}
+{% macro custseg_public_models() -%}
+    {%- set public = [] -%}
+    {%- for node in graph.nodes.values() | sort(attribute='alias')
+            if node.resource_type == 'model' and node.package_name == project_name
+            and node.access == 'public' and node.config.materialized != 'ephemeral' -%}
+        {%- do public.append(node) -%}
+    {%- endfor -%}
+    {{ return(public) }}
+{%- endmacro %}
+
+{#- The first column of a query's rows, run on dbt's connection outside any transaction. -#}
+{% macro custseg_query_column(sql) -%}
+    {%- set response, table = adapter.execute(sql, auto_begin=False, fetch=True) -%}
+    {{ return(table.columns[0].values() | list) }}
+{%- endmacro %}
+
+{#- Text as a SQL string literal (quotes doubled). -#}
+{% macro custseg_sql_literal(text) -%}
+    {{ return("'" ~ (text | string | replace("'", "''")) ~ "'") }}
+{%- endmacro %}
+
+{#- Call one of the plugin's publish functions (custseg.serving.dbt_plugin) with text arguments; its JSON answer
+    as a mapping, or the build fails with the reason nothing was published. -#}
+{% macro custseg_publish_call(function, arguments) -%}
+    {%- set literals = [] -%}
+    {%- for argument in arguments -%}{%- do literals.append(custseg_sql_literal(argument)) -%}{%- endfor -%}
+    {%- set answer = fromjson(custseg_query_column("select " ~ function ~ "(" ~ literals | join(", ") ~ ")")[0]) -%}
+    {%- if answer.get('error') -%}
+        {% do log(answer.get('traceback', ''), info=false) %}
+        {{ exceptions.raise_compiler_error("custseg: serving copy not published (the previous one stays): "
+                                           ~ answer['error']) }}
+    {%- endif -%}
+    {{ return(answer) }}
+{%- endmacro %}

@@ -1,0 +1,65 @@
+"""The dbt-duckdb plugin of this project's profile (profiles.yml ``plugins:``): registers the Python half of
+publishing the serving copy as SQL functions of dbt's own DuckDB connection, for the on-run-end hook
+(``macros/serving/publish_serving_copy.sql``). Each returns one JSON text and never raises: a failure comes back
+as ``{"error": ...}``, which the hook reports as the reason nothing was published. It also makes the folder of
+the build database before dbt opens it.
+
+- ``custseg_publish_begin(db_path, dataset)`` -> ``{"new_db": path}`` (:func:`custseg.serving.publish.begin`)
+- ``custseg_publish_finish(new_db, db_path, dataset)`` -> the publish summary (:func:`custseg.serving.publish.finish`)
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+from dbt.adapters.duckdb.plugins import BasePlugin
+from duckdb.sqltypes import VARCHAR
+
+from custseg.serving import publish
+
+
+def _json_or_error(work: Callable[[], dict]) -> str:
+    try:
+        return json.dumps(work())
+    except Exception as exc:  # the hook says why nothing was published; the traceback goes to dbt's log
+        return json.dumps({"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})
+
+
+def publish_begin(db_path: str, dataset: str) -> str:
+    return _json_or_error(lambda: {"new_db": str(publish.begin(db_path, dataset))})
+
+
+def publish_finish(new_db: str, db_path: str, dataset: str) -> str:
+    return _json_or_error(lambda: publish.summary(publish.finish(new_db, db_path, dataset)))
+
+
+FUNCTIONS = {
+    "custseg_publish_begin": (publish_begin, [VARCHAR, VARCHAR]),
+    "custseg_publish_finish": (publish_finish, [VARCHAR, VARCHAR, VARCHAR]),
+}
+
+
+def register(con: duckdb.DuckDBPyConnection) -> None:
+    """Register the functions on ``con``'s database (once: they belong to the database instance, which a
+    connection dbt opens again may share)."""
+    present = {name for name, in con.execute(
+        "select function_name from duckdb_functions() where function_name like 'custseg\\_publish\\_%' escape '\\'"
+    ).fetchall()}
+    for name, (function, parameters) in FUNCTIONS.items():
+        if name not in present:
+            con.create_function(name, function, parameters, VARCHAR, side_effects=True)
+
+
+class Plugin(BasePlugin):
+    def update_connection_config(self, creds, config: dict) -> None:
+        # Before dbt opens the build database: make its folder, so a bare `dbt build` in a fresh clone works.
+        path = str(creds.path or "")
+        if path and path != ":memory:" and "://" not in path and not path.startswith("md:"):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+    def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
+        register(conn)
