@@ -70,6 +70,7 @@ def test_a_table_without_value_rules_is_only_counted():
     results = validate_tables("coil2000", {"clean": {"population_members": members}})
     assert results[["expectation", "success", "element_count"]].values.tolist() == [
         ["ExpectTableRowCountToBeBetween", True, 2]]
+    assert validate_tables("sample", {"clean": {"population_members": members}}).empty  # not required: not read
 
 
 def test_unknown_table_or_kind_is_an_error():

@@ -7,10 +7,10 @@ required input fails the build.
 
 Great Expectations owns the value rules (completeness of value columns, with ``mostly`` thresholds on raw
 inputs; ranges; forbidden values; required tables not empty). Keys and relations are dbt tests, over every
-row (models/**/_*__models.yml): unique and not_null on primary keys (``primary_key`` for composite ones),
-not_null on foreign keys, ``relationships`` and ``accepted_values`` of enums. No rule is written in both
-places (models/marts/core/_quality__docs.md has the table). GE reads at most ``sample_rows`` rows of a table
-(custseg.quality.runner), so its rules are checked on a deterministic sample of the large tables.
+row (models/**/_*.yml): unique and not_null on primary keys (``primary_key`` for composite ones), not_null on
+the foreign keys of clean tables, ``relationships`` and ``accepted_values`` of enums. No rule is written in
+both places (models/marts/core/_quality__docs.md has the table). GE reads at most ``sample_rows`` rows of a
+table (custseg.quality.runner), so its rules are checked on a deterministic sample of the large tables.
 """
 
 from __future__ import annotations
