@@ -1,5 +1,6 @@
 -- Fails the build when any Great Expectations check in data_quality_results failed, with a message
--- naming suite, table, column, expectation and unexpected count of each failure.
+-- naming suite, table, column, expectation and unexpected count of each failure (and the sample size
+-- when GE checked a sample of a large table). The keys and relations of the same tables are dbt tests.
 {%- if execute %}
     {%- set failed = run_query(
         "select suite, table_name, coalesce(column_name, '*'), expectation, unexpected_count, element_count, details"
