@@ -18,10 +18,10 @@ STAMP  := $(VENV)/.installed
 # dbt's on-run-end hooks checkpoint the database and, after a successful build, publish the serving copy
 # ($(WAREHOUSE_DIR)/serving/$(DATASET).duckdb and its Parquet folder, read-only, swapped in atomically: BI tools
 # read these, never the database dbt writes) and write the report, $(WAREHOUSE_DIR)/reports/$(DATASET).html.
-# CUSTSEG_FIT_CACHE_DIR: fits whose inputs did not change are loaded, not refitted (src/custseg/fit_cache.py).
+# Fits whose inputs did not change are loaded from $(WAREHOUSE_DIR)/fit_cache/, beside the database, not refitted
+# (src/custseg/fit_cache.py; a plain `dbt build` uses the same folder).
 # dbt's target folder is ./target, or DBT_TARGET_PATH if set (dbt reads it itself).
-DBT_ENV := DBT_PROFILES_DIR=. CUSTSEG_DB_PATH=$(WAREHOUSE_DIR)/$(DATASET).duckdb \
-	CUSTSEG_FIT_CACHE_DIR=$(WAREHOUSE_DIR)/fit_cache/$(DATASET)
+DBT_ENV := DBT_PROFILES_DIR=. CUSTSEG_DB_PATH=$(WAREHOUSE_DIR)/$(DATASET).duckdb
 DBT_VARS := --vars '{dataset: $(DATASET), raw_data_dir: $(RAW_DATA_DIR)}'
 # Extra dbt arguments, e.g. DBT_ARGS=--full-refresh after the raw files were rewritten.
 DBT_ARGS ?=

@@ -16,13 +16,7 @@
 -#}
 {% macro assign_segment(features_relation, centroids_relation, id_column='customer_id', feature_names=none) -%}
     {%- if feature_names is none -%}
-        {%- set feature_names = [] -%}
-        {%- if execute -%}
-            {%- set rows = run_query(
-                "select feature_name, min(feature_position) as feature_position from " ~ centroids_relation
-                ~ " group by feature_name order by 2") -%}
-            {%- set feature_names = rows.columns[0].values() | list -%}
-        {%- endif -%}
+        {%- set feature_names = centroid_feature_names(centroids_relation) -%}
     {%- endif -%}
     {%- set float = scoring_double() -%}
     {%- if feature_names | length == 0 %}
@@ -114,4 +108,14 @@
     from scoring_ranked
     where distance_rank = 1
     {%- endif %}
+{%- endmacro %}
+
+{#- Returns the feature names of a stored k-means model (segment_centroids, population_segment_centroids) in
+    feature_position order, read at execute time; [] at parse time. -#}
+{% macro centroid_feature_names(centroids_relation) -%}
+    {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- set rows = run_query(
+        "select feature_name, min(feature_position) as feature_position from " ~ centroids_relation
+        ~ " group by feature_name order by 2") -%}
+    {{ return(rows.columns[0].values() | list) }}
 {%- endmacro %}

@@ -1,22 +1,20 @@
-"""response_feature_importance: permutation importance (drop of ROC-AUC) of each feature for the refit chosen model.
+"""response_feature_importance: permutation importance (drop of ROC-AUC) of each feature for the chosen
+candidate (response_model_metrics.is_chosen) refit on every labeled customer.
 
-Thin: the fit lives in custseg.response (tested with pytest) and is shared by the six response models of a
-build. Input: response_training_set (label of the target campaign, features as of its mailing); features:
-seed model_feature_sets (model = 'response'); settings: var 'dataset' and var 'response'
-(custseg/response/settings.py).
+Logic: custseg.response.models.response_feature_importance (tested with pytest). Features: seed model_feature_sets (model =
+'response'); settings: var 'dataset' and var 'response' (custseg/response/settings.py).
 """
 
 
 def model(dbt, session):
+    dbt.config(materialized="table")
     dataset = dbt.config.get("dataset")
     overrides = dbt.config.get("response")
-    dbt.config(materialized="table")
 
-    from custseg.response.dbt_models import response_arrow_table
+    from custseg.dbt_io import to_arrow, to_table
+    from custseg.response.models import response_feature_importance
 
-    training_set = dbt.ref("response_training_set").arrow().read_all()
-    feature_sets = dbt.ref("model_feature_sets").arrow().read_all()
-    # Runs after response_scores, which fits: the fit is then loaded from memory, and no dbt thread waits
-    # on another one's fit.
-    dbt.ref("response_scores")
-    return response_arrow_table("response_feature_importance", training_set, dataset, overrides, feature_sets)
+    training_set = to_arrow(dbt.ref("response_training_set"))
+    model_metrics = to_arrow(dbt.ref("response_model_metrics"))
+    feature_sets = to_arrow(dbt.ref("model_feature_sets"))
+    return to_table(response_feature_importance(training_set, model_metrics, feature_sets, dataset, overrides))

@@ -1,21 +1,20 @@
-"""segment_centroids: one row per segment and feature: what SQL scoring needs.
+"""segment_centroids: the k-means model as data, one row per segment and feature (name, transform, impute
+value, scaler mean and scale, centroid), fitted with the k that segment_k_selection chose.
 
-Thin: the k-means fit lives in custseg.segmentation (tested with pytest); one fit is shared
-by the segmentation models of a build. Features: seed model_feature_sets (model =
-'segmentation'); settings: var 'dataset' and var 'segmentation' (custseg/segmentation/settings.py).
+Logic: custseg.segmentation.models.segment_centroids (tested with pytest). Everything after the fit is SQL:
+customer_segments assigns every customer with the macro assign_segment over this table.
 """
 
 
 def model(dbt, session):
+    dbt.config(materialized="table")
     dataset = dbt.config.get("dataset")
     overrides = dbt.config.get("segmentation")
-    dbt.config(materialized="table")
 
-    from custseg.segmentation.dbt_models import customer_segmentation
+    from custseg.dbt_io import to_arrow, to_table
+    from custseg.segmentation.models import segment_centroids
 
-    features = dbt.ref("customer_features").arrow().read_all()
-    feature_sets = dbt.ref("model_feature_sets").arrow().read_all()
-    # Runs after customer_segments, which fits: the fit is then loaded from memory, and no dbt thread waits
-    # on another one's fit.
-    dbt.ref("customer_segments")
-    return customer_segmentation(features, dataset, overrides, feature_sets).centroids
+    features = to_arrow(dbt.ref("customer_features"))
+    k_selection = to_arrow(dbt.ref("segment_k_selection"))
+    feature_sets = to_arrow(dbt.ref("model_feature_sets"))
+    return to_table(segment_centroids(features, k_selection, feature_sets, dataset, overrides))

@@ -90,3 +90,17 @@ def to_arrow(relation, limit: int | None = None, *, order_by: str | Sequence[str
         return _spark(relation, limit, order, cols)
     raise TypeError(f"to_arrow: cannot read a {type(relation).__module__}.{type(relation).__name__}; expected a "
                     "DuckDB relation, a Spark DataFrame, a pandas DataFrame or a pyarrow Table")
+
+
+def to_table(frame) -> pa.Table:
+    """What a model returns: a pandas DataFrame (or Arrow) as a pyarrow Table, pandas string columns as Arrow
+    strings, so every adapter writes the same column types also when the table has no rows."""
+    if isinstance(frame, pa.Table):
+        return frame
+    import pandas as pd
+
+    frame = frame.astype({c: "object" for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)})
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    fields = [pa.field(f.name, pa.string()) if f.type == pa.null() or f.type == pa.large_string() else f
+              for f in schema]
+    return pa.Table.from_pandas(frame, schema=pa.schema(fields), preserve_index=False)

@@ -1,78 +1,60 @@
-"""A fit cache on disk, so a rebuild whose model inputs did not change does not fit again.
+"""A fit cache on disk: a fit whose inputs and code did not change is loaded instead of computed again.
 
-The dbt Python models already share one fit per build in memory, keyed by a hash of the input rows
-and the settings. With ``CUSTSEG_FIT_CACHE_DIR`` set (the Makefile sets it to
-``$(WAREHOUSE_DIR)/fit_cache/$(DATASET)``), the fitted result is also pickled there under that key plus
-the versions of custseg, scikit-learn and the fitting code itself, and later builds load it instead of
-fitting: the fits are deterministic, so the tables are identical. Unset, nothing is written. The files
-are this project's own pickles: do not point the variable at a folder others can write to.
+Each dbt Python model does one computation. Some computations need a fitted scikit-learn object that another
+model also fits from the same table (the refit response model is scored in Python by the check model
+``response_scores_python`` and permuted by ``response_feature_importance``). Both call :func:`memoized` with
+the same key, so the second one loads the pickle the first one wrote; without the cache each fits again and
+gets the same result (every fit is deterministic). Nothing is passed between models except tables.
 
-With ``CUSTSEG_WORKER_PROCESSES`` set, the fit itself runs in a worker process (:mod:`custseg.workers`).
+Where: ``CUSTSEG_FIT_CACHE_DIR``, default ``<folder of CUSTSEG_DB_PATH>/fit_cache`` (``warehouse/fit_cache``
+for the default profile), set to an empty string to turn the cache off. A file is named
+``<kind>-<code hash>-<input hash>.pickle``: the code hash covers the custseg package's fitting code and the
+versions of custseg and scikit-learn, so a code change never reuses an old fit. A file that cannot be read
+(truncated, corrupt, written by another version) is refitted with a warning naming it. The files are this
+project's own pickles: do not point the variable at a folder others can write to. ``make clean`` removes them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import tempfile
-import threading
-from collections import OrderedDict
+import warnings
 from pathlib import Path
 
-from custseg.frozen_heap import frozen_heap
-from custseg.workers import run_in_worker
-
 ENV_VAR = "CUSTSEG_FIT_CACHE_DIR"
-
-# In-process memory of recent fits (dbt-duckdb runs every Python model in the dbt process): one lock per
-# key, so models of one fit wait for it while a different fit (another dbt thread) runs at the same time.
-_MEMORY: OrderedDict[str, object] = OrderedDict()
-_KEY_LOCKS: dict[str, threading.Lock] = {}
-_GUARD = threading.Lock()
-MEMORY_SIZE = 8
+# The fitting code whose change must invalidate a cached fit.
+CODE_PACKAGES = ("segmentation", "response")
 
 
-def _code_version(package: str) -> str:
-    """Hash of the package's Python files and library versions: a code change never reuses an old fit."""
+def cache_dir() -> Path | None:
+    """The cache folder, or None when the cache is off."""
+    folder = os.environ.get(ENV_VAR)
+    if folder is None:
+        db = os.environ.get("CUSTSEG_DB_PATH", "warehouse/sample.duckdb")
+        return Path(db).parent / "fit_cache"
+    return Path(folder) if folder else None
+
+
+def _code_version() -> str:
+    """Hash of the fitting code and library versions."""
     import sklearn
 
     import custseg
 
     h = hashlib.sha256(f"{getattr(custseg, '__version__', '')}|{sklearn.__version__}".encode())
-    root = Path(custseg.__file__).parent / package
-    for path in sorted(root.glob("*.py")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+    root = Path(custseg.__file__).parent
+    for package in CODE_PACKAGES:
+        for path in sorted((root / package).glob("*.py")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
     return h.hexdigest()[:16]
-
-
-def load_or_compute(package: str, key: str, compute, in_worker: bool = True):
-    """``compute()``, or its pickled result from an earlier build with the same ``key`` and code.
-
-    ``in_worker``: run ``compute`` through :func:`custseg.workers.run_in_worker`; False for a computation
-    that hands its own parts to the workers (the response model's candidates).
-    """
-    run = run_in_worker if in_worker else (lambda compute: compute())
-    folder = os.environ.get(ENV_VAR)
-    if not folder:
-        return run(compute)
-    path = Path(folder) / f"{package}-{_code_version(package)}-{key[:32]}.pickle"
-    if path.exists():
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    result = run(compute)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
-        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(handle.name, path)  # atomic: a concurrent build never reads half a file
-    return result
 
 
 def fit_key(kind: str, frames, settings) -> str:
     """A fit's identity: a hash of its kind, its settings and every input row (column names, values, order)."""
-    import json
-
     import numpy as np
     import pandas as pd
 
@@ -84,26 +66,22 @@ def fit_key(kind: str, frames, settings) -> str:
     return h.hexdigest()
 
 
-def shared_fit(package: str, key: str, compute, in_worker: bool = True):
-    """The fit for ``key``: from memory, else from the disk cache, else ``compute()`` (then remembered).
-
-    Threads asking for the same key wait for one computation; threads with different keys do not wait
-    for each other.
-    """
-    with _GUARD:
-        if key in _MEMORY:
-            _MEMORY.move_to_end(key)
-            return _MEMORY[key]
-        lock = _KEY_LOCKS.setdefault(key, threading.Lock())
-    with lock:
-        with _GUARD:
-            if key in _MEMORY:
-                return _MEMORY[key]
-        with frozen_heap():  # in dbt: the collector skips dbt's own objects during the fit
-            result = load_or_compute(package, key, compute, in_worker)
-        with _GUARD:
-            _MEMORY[key] = result
-            while len(_MEMORY) > MEMORY_SIZE:
-                _MEMORY.popitem(last=False)
-            _KEY_LOCKS.pop(key, None)
-        return result
+def memoized(kind: str, key: str, compute):
+    """``compute()``, or its pickled result from an earlier call with the same ``kind``, ``key`` and code."""
+    folder = cache_dir()
+    if folder is None:
+        return compute()
+    path = folder / f"{kind}-{_code_version()}-{key[:32]}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is refitted, never fatal
+            warnings.warn(f"fit cache file {path} cannot be read ({type(exc).__name__}: {exc}); fitting again "
+                          f"and replacing it", RuntimeWarning, stacklevel=2)
+    result = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(handle.name, path)  # atomic: a concurrent build never reads half a file
+    return result

@@ -1,7 +1,7 @@
 """End to end: two dbt builds of the same generated world give identical tables.
 
-The first build fits in the dbt process, the second in worker processes (``CUSTSEG_WORKER_PROCESSES``, as
-``make build`` runs): where a fit runs must not change a table.
+The first build runs without the fit cache (every model fits), the second with it (the check models load
+the fits that the model tables' models wrote): the cache must not change a table.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from custseg.dbt_runner import run_dbt
-from custseg.workers import ENV_VAR as WORKERS_ENV_VAR
+from custseg.fit_cache import ENV_VAR as FIT_CACHE_ENV_VAR
 
 
 def _tables(db_path) -> dict[str, list[tuple]]:
@@ -30,13 +30,14 @@ def _tables(db_path) -> dict[str, list[tuple]]:
 @pytest.mark.slow
 def test_two_builds_give_identical_tables(small_world, tmp_path, monkeypatch):
     dbs = []
-    for run, processes in (("first", "0"), ("second", "2")):
-        monkeypatch.setenv(WORKERS_ENV_VAR, processes)
+    for run, cache in (("first", ""), ("second", str(tmp_path / "fit_cache"))):
+        monkeypatch.setenv(FIT_CACHE_ENV_VAR, cache)
         db = tmp_path / f"{run}.duckdb"
         run_dbt("build", dataset="sample", raw_data_dir=small_world, db_path=db, target_path=tmp_path / run)
         dbs.append(db)
     first, second = _tables(dbs[0]), _tables(dbs[1])
     assert "customer_rfm" in first and "customer_features" in first
     assert first.keys() == second.keys()
+    assert list((tmp_path / "fit_cache").glob("*.pickle"))  # the second build did use the cache
     for name in first:
         assert first[name] == second[name], f"table {name} differs between two builds"

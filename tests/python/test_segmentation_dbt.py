@@ -26,7 +26,7 @@ def test_dbt_build_of_the_segmentation(small_world, tmp_path):
             args=["--select", *[f"+{m}" for m in MODELS], "--exclude", "resource_type:test"])
     proc = run_dbt("test", dataset="sample", raw_data_dir=small_world, db_path=db, target_path=tmp_path / "t",
                    args=["--select", *MODELS])
-    assert "assert_sql_scoring_matches_python" in proc.stdout  # the SQL-vs-Python test ran (and passed)
+    assert "assert_sql_segments_match_python" in proc.stdout  # the SQL-vs-Python test ran (and passed)
     con = duckdb.connect(str(db), read_only=True)
     seg = con.sql("select customer_id, segment_id from customer_segments").df()
     n_features = con.sql("select count(*) from customer_features").fetchall()[0][0]

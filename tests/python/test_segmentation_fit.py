@@ -42,7 +42,7 @@ def test_output_tables_have_fixed_columns_and_dtypes(planted):
     a = r.assignments
     assert list(a.columns) == ["customer_id", "segment_id", "segment_name", "distance_to_centroid"]
     assert [str(t) for t in a.dtypes] == ["string", "int64", "string", "float64"]
-    assert list(r.centroids.columns) == ["segment_id", "feature_name", "feature_position", "transform",
+    assert list(r.centroids.columns) == ["segment_id", "segment_name", "feature_name", "feature_position", "transform",
                                          "impute_value", "scaler_mean", "scaler_scale", "centroid"]
     assert len(r.centroids) == r.k * len(FEATURES)
     assert list(r.k_selection.columns)[:6] == ["k", "inertia", "silhouette", "davies_bouldin",

@@ -1,4 +1,4 @@
-"""Settings from dbt vars, and the cached entry points of the dbt Python models."""
+"""Settings from dbt vars, and the entry points of the segmentation's dbt Python models."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from custseg import fit_cache
-from custseg.segmentation import dbt_models
+from custseg.segmentation import models
+from custseg.segmentation.scoring import assign_from_centroids
 from custseg.segmentation.settings import feature_set, fit_options, resolve_settings
 
 
@@ -34,31 +35,48 @@ def _features(n=300, seed=0):
     return df
 
 
-def test_models_share_one_cached_fit():
-    fit_cache._MEMORY.clear()
+@pytest.fixture(autouse=True)
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(fit_cache.ENV_VAR, str(tmp_path / "fit_cache"))
+    return tmp_path / "fit_cache"
+
+
+def test_k_selection_then_centroids_then_the_check(cache):
     overrides = {"features": ["a", "b", "c"], "log1p": [], "k_max": 5, "n_init": 2}
     df = _features()
-    r1 = dbt_models.customer_segmentation(pa.Table.from_pandas(df), "sample", overrides)
-    r2 = dbt_models.customer_segmentation(df.iloc[::-1], "sample", overrides)  # same rows, other order
-    assert r1 is r2 and len(fit_cache._MEMORY) == 1
-    assert r1.k_selection.loc[r1.k_selection["is_chosen"], "k"].tolist() == [r1.k]
-    assert list(r1.assignments.columns)[0] == "customer_id"
-    r3 = dbt_models.customer_segmentation(df, "sample", {**overrides, "k": 2})
-    assert r3 is not r1 and r3.k == 2
+    k_table = models.segment_k_selection(pa.Table.from_pandas(df), None, "sample", overrides)
+    assert k_table["is_chosen"].sum() == 1
+    k = int(k_table.loc[k_table["is_chosen"], "k"].iloc[0])
+    assert (k_table["selection_sample_size"] == 300).all()
+    centroids = models.segment_centroids(df.iloc[::-1], k_table, None, "sample", overrides)  # row order: no matter
+    assert centroids["segment_name"].notna().all() and len(centroids) == k * 3
+    assert len(list(cache.glob("segments-*.pickle"))) == 1
+    check = models.segment_assignments_python(df, k_table, centroids, None, "sample", overrides)
+    scored = assign_from_centroids(df, centroids)
+    assert (check.set_index("customer_id")["segment_id"]
+            == scored.set_index("customer_id")["segment_id"].loc[check["customer_id"]]).all()
+    stale = centroids.assign(centroid=centroids["centroid"] + 1e-6)
+    with pytest.raises(ValueError, match="segment_centroids.*not the model"):
+        models.segment_assignments_python(df, k_table, stale, None, "sample", overrides)
+    fixed = models.segment_k_selection(df, None, "sample", {**overrides, "k": 2})
+    assert fixed.loc[fixed["is_chosen"], "k"].tolist() == [2]
 
 
-def test_population_comparison_entry_point():
-    fit_cache._MEMORY.clear()
+def _members():
     x, y = make_blobs(n_samples=400, centers=2, n_features=2, cluster_std=0.4, random_state=1)
-    members = pd.DataFrame({"person_id": [f"P{i:04d}" for i in range(400)], "birth_year": x[:, 0],
-                            "income": x[:, 1], "is_customer": (y == 0) & (np.arange(400) % 2 == 0)})
-    t = dbt_models.population_comparison(members, "sample",
-                                         {"population_features": ["birth_year", "income"], "n_init": 2})
-    assert t["population_count"].sum() == 400
-    assert t["customer_count"].sum() == members["is_customer"].sum()
-    assert sorted(t["representation"].tolist()) == ["over", "under"]
-    empty = dbt_models.population_comparison(members.iloc[:0], "online_retail")
-    assert len(empty) == 0 and "representation_ratio" in empty.columns
+    return pd.DataFrame({"person_id": [f"P{i:04d}" for i in range(400)], "birth_year": x[:, 0],
+                         "income": x[:, 1], "is_customer": (y == 0) & (np.arange(400) % 2 == 0)})
+
+
+def test_population_centroids_entry_point():
+    members = _members()
+    c = models.population_segment_centroids(members, None, "sample",
+                                            {"population_features": ["birth_year", "income"], "n_init": 2})
+    assert c["segment_id"].nunique() == 2 and set(c["feature_name"]) == {"birth_year", "income"}
+    assigned = assign_from_centroids(members, c, id_column="person_id")
+    assert assigned["segment_id"].value_counts().tolist() == [200, 200]
+    empty = models.population_segment_centroids(members.iloc[:0], None, "online_retail")
+    assert len(empty) == 0 and list(empty.columns) == list(c.columns)
 
 
 def test_feature_sets_come_from_the_seed_and_vars_still_win():
@@ -76,17 +94,3 @@ def test_feature_sets_come_from_the_seed_and_vars_still_win():
     s = resolve_settings("sample", {"features": ["age"], "log1p": []}, fs)
     assert s["features"] == ["age"] and fit_options(s)["transforms"] == {}
     assert resolve_settings("user", None, {})["features"][0] == "recency_days"  # package default
-
-
-def test_population_age_is_derived_from_birth_year():
-    fit_cache._MEMORY.clear()
-    rng = np.random.default_rng(0)
-    members = pd.DataFrame({"person_id": [f"P{i:03d}" for i in range(200)],
-                            "birth_year": np.r_[rng.integers(1950, 1960, 100), rng.integers(1995, 2005, 100)],
-                            "is_customer": np.arange(200) < 60})
-    t = dbt_models.population_comparison(members, "sample", {"population_features": ["age"], "population_log1p": [],
-                                                             "n_init": 2, "population_k": 2}, as_of_year=2026)
-    # equal sizes: ids follow the centroid, so the young (below-average age) segment is 1
-    assert t["segment_name"].tolist() == ["Young customers", "Seniors"]
-    assert t["population_count"].tolist() == [100, 100]
-    assert t["customer_count"].tolist() == [0, 60]

@@ -1,12 +1,13 @@
--- Scoring in SQL (macro score_response_logit, from response_logit_coefficients) must reproduce, for every
--- customer of response_training_set, the logistic model's Python probability (response_scores.logit_probability)
--- to within 1e-9. Returns the disagreeing customers: zero rows = agreement for everyone.
+-- The logistic model scored in SQL (response_scores.logit_probability: macro score_response_logit over
+-- response_logit_coefficients) must equal scikit-learn's predict_proba of the refit model
+-- (response_scores_python.logit_probability) within 1e-9 for every customer. Zero rows = agreement.
 with sql_scored as (
-    {{ score_response_logit(ref('response_training_set'), ref('response_logit_coefficients')) }}
+    select * from {{ ref('response_scores') }}
 ),
 
 python_scored as (
-    select * from {{ ref('response_scores') }}
+    select * from {{ ref('response_scores_python') }}
+    where logit_probability is not null
 ),
 
 compared as (
@@ -15,8 +16,7 @@ compared as (
         python_scored.logit_probability as python_probability,
         sql_scored.logit_probability as sql_probability
     from python_scored
-    full outer join sql_scored
-        on python_scored.customer_id = sql_scored.customer_id
+    full outer join sql_scored on python_scored.customer_id = sql_scored.customer_id
 )
 
 select *

@@ -1,12 +1,14 @@
--- One row per segment: the k-means profile (size, share, mean of each feature) joined with what
--- marketers act on: revenue and its share, the response rate of the target campaign, and the mean
--- response score. Sums go through exact decimals so two builds give identical figures.
-with fitted as (
-    select * from {{ ref('segment_profiles_fitted') }}
+-- One row per segment: size, share and the mean of every segmentation feature in raw units (columns
+-- mean_<feature>, the features of segment_centroids, nulls ignored), joined with what marketers act on:
+-- revenue and its share, the response rate of the target campaign, and the mean response score. Sums go
+-- through exact decimals so two builds give identical figures.
+{%- set features = centroid_feature_names(ref('segment_centroids')) %}
+with customer_segments as (
+    select * from {{ ref('customer_segments') }}
 ),
 
-customer_segments as (
-    select * from {{ ref('customer_segments') }}
+customer_features as (
+    select * from {{ ref('customer_features') }}
 ),
 
 customer_rfm as (
@@ -24,33 +26,50 @@ response_scores as (
 per_segment as (
     select
         customer_segments.segment_id,
+        customer_segments.segment_name,
+        count(*) as customers,
+        {%- for f in features %}
+        avg(cast(customer_features.{{ f }} as {{ scoring_double() }})) as mean_{{ f }},
+        {%- endfor %}
         sum(cast(customer_rfm.monetary as decimal(38, 4))) as revenue,
         count(case when response_training_set.is_labeled then 1 end) as labeled_customers,
         sum(case when response_training_set.is_labeled then response_training_set.label end) as responders,
         sum(cast(response_scores.response_probability as decimal(38, 15))) as score_sum,
         count(response_scores.response_probability) as scored_customers
     from customer_segments
+    left join customer_features on customer_segments.customer_id = customer_features.customer_id
     left join customer_rfm on customer_segments.customer_id = customer_rfm.customer_id
     left join response_training_set on customer_segments.customer_id = response_training_set.customer_id
     left join response_scores on customer_segments.customer_id = response_scores.customer_id
-    group by customer_segments.segment_id
+    group by customer_segments.segment_id, customer_segments.segment_name
 ),
 
 totals as (
-    select sum(revenue) as total_revenue from per_segment
+    select
+        sum(customers) as total_customers,
+        sum(revenue) as total_revenue
+    from per_segment
 ),
 
 final as (
     select
-        fitted.*,
-        cast(per_segment.revenue as double) as revenue,
-        cast(per_segment.revenue / nullif(totals.total_revenue, 0) as double) as revenue_share,
+        per_segment.segment_id,
+        per_segment.segment_name,
+        per_segment.customers,
+        cast(per_segment.customers as {{ scoring_double() }}) / totals.total_customers as share,
+        {%- for f in features %}
+        per_segment.mean_{{ f }},
+        {%- endfor %}
+        cast(per_segment.revenue as {{ scoring_double() }}) as revenue,
+        cast(per_segment.revenue as {{ scoring_double() }})
+        / nullif(cast(totals.total_revenue as {{ scoring_double() }}), 0) as revenue_share,
         per_segment.labeled_customers,
         per_segment.responders,
-        cast(per_segment.responders as double) / nullif(per_segment.labeled_customers, 0) as response_rate,
-        cast(per_segment.score_sum / nullif(per_segment.scored_customers, 0) as double) as mean_response_score
-    from fitted
-    inner join per_segment on fitted.segment_id = per_segment.segment_id
+        cast(per_segment.responders as {{ scoring_double() }})
+        / nullif(per_segment.labeled_customers, 0) as response_rate,
+        cast(per_segment.score_sum as {{ scoring_double() }})
+        / nullif(per_segment.scored_customers, 0) as mean_response_score
+    from per_segment
     cross join totals
 )
 

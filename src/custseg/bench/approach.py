@@ -21,10 +21,7 @@ def _peak_mb() -> float:
 
 
 def main(argv: list[str]) -> int:
-    from custseg.workers import ENV_VAR
-
     approach, raw_dir = argv[1], argv[2]
-    os.environ.pop(ENV_VAR, None)  # bare: the fits run in this process, never in worker processes
     if approach == "notebook":
         from custseg.bench.notebook import notebook_features as features_of
         from custseg.bench.notebook_fits import notebook_fits as fits_of

@@ -1,7 +1,7 @@
 """Measure one stage: wall time and peak resident memory of a child process.
 
 Each stage runs in its own child process, so the peak memory of one stage is not hidden
-by another's. A stage can run several processes at once (dbt with its fit workers), so the wrapper
+by another's. A stage can run several processes at once (e.g. a build and a baseline's), so the wrapper
 samples the summed resident memory of every process under it (``/proc``, every 0.2 s) and reports the
 larger of that high-water mark and ``ru_maxrss`` of its largest finished child. The sum counts pages
 that forked processes share once per process, so it errs on the high side. It also reports the CPU

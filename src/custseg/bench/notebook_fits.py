@@ -48,8 +48,7 @@ def notebook_fits(features: pd.DataFrame, training: pd.DataFrame, population: pd
     (:data:`K_SELECTION_STAGE`) and when the remaining fits end (``"other fits"``: the final
     k-means, the population comparison and the response model), so the caller can time each.
     """
-    from custseg.response.dbt_models import response_model
-    from custseg.segmentation.dbt_models import population_comparison
+    from custseg.bench.fits import population_fit, response_fits
 
     seeds = feature_sets()
     settings = resolve_settings("sample", None, feature_set(seeds, "sample", "segmentation"))
@@ -73,9 +72,10 @@ def notebook_fits(features: pd.DataFrame, training: pd.DataFrame, population: pd
         on_stage(K_SELECTION_STAGE)
     KMeans(n_clusters=k, n_init=opts["n_init"], random_state=opts["random_state"]).fit(X_scaled)
 
-    comparison = population_comparison(population, "sample", None, seeds)
-    response, _ = response_model(training, "sample", None, seeds)
+    population_centroids = population_fit(population, seeds)
+    response = response_fits(training, seeds)
     if on_stage:
         on_stage("other fits")
-    return {"k": int(k), "roc_auc": float(response.metric("roc_auc")),
-            "population_segments": int(len(comparison)), "silhouette_rows": int(len(X_scaled))}
+    return {"k": int(k), "roc_auc": response["roc_auc"],
+            "population_segments": int(population_centroids["segment_id"].nunique()),
+            "silhouette_rows": int(len(X_scaled))}

@@ -64,8 +64,8 @@ def _load() -> str:
 
 
 def _approach_env() -> dict:
-    """The notebook and the floor never use the project's fit cache."""
-    return {k: v for k, v in os.environ.items() if k != "CUSTSEG_FIT_CACHE_DIR"}
+    """The notebook and the floor never use the project's fit cache (an empty CUSTSEG_FIT_CACHE_DIR turns it off)."""
+    return {**os.environ, "CUSTSEG_FIT_CACHE_DIR": ""}
 
 
 def _run_json(name: str, raw: Path, timeout: float | None) -> tuple[StageResult, dict]:

@@ -71,3 +71,42 @@ def choose(results: list[CandidateCV], selection_metric: str) -> int:
         if value > best_value:
             best, best_value = i, value
     return best
+
+
+def stratified_sample(y: np.ndarray, sample_size: int | None, random_state: int) -> np.ndarray:
+    """Sorted row indices of a fixed stratified random sample of ``sample_size`` rows (all rows when there are
+    fewer): each class keeps its share (rounded), drawn with ``random_state``."""
+    y = np.asarray(y)
+    n = len(y)
+    if sample_size is None or n <= int(sample_size):
+        return np.arange(n)
+    rng = np.random.default_rng(random_state)
+    picked = []
+    for cls in np.unique(y):
+        rows = np.flatnonzero(y == cls)
+        take = max(1, int(round(len(rows) * int(sample_size) / n)))
+        picked.append(rng.choice(rows, size=min(take, len(rows)), replace=False))
+    return np.sort(np.concatenate(picked))
+
+
+def cross_validate_predictions(candidate: Candidate, X: np.ndarray, y: np.ndarray,
+                               folds: list[tuple[np.ndarray, np.ndarray]], random_state: int,
+                               n_threads: int | None = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities: ``(fold, probability)`` per row (fold numbers 1..n_folds), each row scored by
+    the candidate fitted on the other folds only (preprocessing included)."""
+    from threadpoolctl import threadpool_limits
+
+    pipe = candidate.build(random_state=random_state)
+    fold = np.zeros(len(y), dtype=np.int64)
+    prob = np.full(len(y), np.nan)
+    with threadpool_limits(limits=n_threads) if n_threads is not None else _no_limit():
+        for number, (train, test) in enumerate(folds, start=1):
+            prob[test] = clone(pipe).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+            fold[test] = number
+    return fold, prob
+
+
+def _no_limit():
+    from contextlib import nullcontext
+
+    return nullcontext()

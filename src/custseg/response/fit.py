@@ -162,8 +162,8 @@ def fit_response_model(
     ``transforms``: feature -> 'log1p' / 'none', applied to the raw columns before everything else and
     recorded in the coefficient table (so SQL scoring reads the raw columns).
     ``task_map(fn, items) -> list``: how the candidates' cross-validations and the refits run (default: one
-    after the other, here); :func:`custseg.workers.map_in_workers` runs them side by side in worker
-    processes. Each task applies ``n_threads`` itself, so the result is the same either way.
+    after the other, here); a caller may run them side by side its own way
+    (each task applies ``n_threads`` itself, so the result is the same either way).
     """
     task_map = task_map or _in_turn
     if transforms:

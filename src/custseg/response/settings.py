@@ -8,13 +8,13 @@ key                    meaning
 =====================  ===================================================================================
 features, log1p        feature columns of response_training_set and those that get the log1p transform
 n_folds, random_state  stratified CV folds (5) and the seed of everything (0)
-selection_metric       metric that picks model and hyper-parameters (roc_auc)
 class_weight           'balanced' (default) or null
-hits_scale_to          population size hits_top_20pct is scaled to (null = labeled customers; coil2000: 4000)
-targets_top            campaign_targets size: an int (count) or a float in (0, 1] (share)
-targets_population     who may be targeted: 'all', 'labeled' or 'unlabeled' (coil2000: the 4,000 evaluation
-                       households, which carry no label)
+cv_sample_size         labeled customers the candidates are cross-validated on: a fixed stratified sample of
+                       this size (50,000; all of them when fewer); the refit uses every labeled customer
 =====================  ===================================================================================
+
+Keys read by the SQL models only (macro ``response_setting``, which holds their defaults per data set):
+``selection_metric``, ``hits_scale_to``, ``targets_top``, ``targets_population``. They never change a fit.
 """
 
 from __future__ import annotations
@@ -24,12 +24,11 @@ from collections.abc import Mapping
 from custseg.dbt_vars import parse_var as _parse
 
 BASE = {
-    "features": None, "log1p": [], "n_folds": 5, "random_state": 0, "selection_metric": "roc_auc",
-    "class_weight": "balanced", "hits_scale_to": None, "targets_top": 0.2, "targets_population": "all",
+    "features": None, "log1p": [], "n_folds": 5, "random_state": 0, "class_weight": "balanced",
+    "cv_sample_size": 50_000,
 }
-DATASETS: dict[str, dict] = {
-    "coil2000": {"hits_scale_to": 4000, "targets_top": 800, "targets_population": "unlabeled"},
-}
+DATASETS: dict[str, dict] = {}
+SQL_KEYS = frozenset({"selection_metric", "hits_scale_to", "targets_top", "targets_population"})
 
 
 
@@ -55,10 +54,10 @@ def resolve_settings(dataset: str | None, overrides: Mapping | str | None = None
     overrides = _parse(overrides) or {}
     if not isinstance(overrides, Mapping):
         raise ValueError(f"var 'response' must be a mapping, got {overrides!r}")
-    unknown = sorted(set(overrides) - set(BASE))
+    unknown = sorted(set(overrides) - set(BASE) - SQL_KEYS)
     if unknown:
-        raise ValueError(f"var 'response': unknown key(s) {unknown}; expected some of {sorted(BASE)}")
+        raise ValueError(f"var 'response': unknown key(s) {unknown}; expected some of {sorted(set(BASE) | SQL_KEYS)}")
     settings = {**BASE, **DATASETS.get(dataset, {}), **(seed_features or {}),
-                **{k: _parse(v) if k != "targets_population" else v for k, v in overrides.items()}}
+                **{k: _parse(v) for k, v in overrides.items() if k not in SQL_KEYS}}
     settings["dataset"] = dataset
     return settings

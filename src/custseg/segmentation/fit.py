@@ -13,14 +13,18 @@ the scaled space is the same segment as nearest centroid in PCA space**. Hence
 ``segment_centroids`` never needs the PCA components: SQL scores in the scaled space, and
 ``distance_to_centroid`` is always the Euclidean distance in the scaled space.
 
-The published assignment is the nearest stored centroid (:mod:`custseg.segmentation.scoring`,
-the reference of the SQL macro); ``model_labels`` (k-means ``predict``, renumbered) is kept
-so tests can check that both agree.
+The dbt build runs the two steps as two models: :func:`k_selection_table` (``segment_k_selection``)
+and :func:`fit_kmeans` with the chosen k (``segment_centroids``, the fitted model as data). The published
+assignment is the nearest stored centroid, computed in SQL (macro ``assign_segment``; reference
+:mod:`custseg.segmentation.scoring`); ``model_labels`` (k-means ``predict``, renumbered) is what the check
+model ``segment_assignments_python`` publishes, so a data test can check that both agree.
+:func:`fit_segments` runs both steps and assigns in Python (tests, benchmarks).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,8 +44,32 @@ DEFAULT_K_RANGE = range(2, 11)
 
 
 @dataclass
+class KMeansFit:
+    """The final k-means fit: the fitted pieces and the model as a table."""
+
+    k: int
+    features: list[str]
+    id_column: str
+    ids: pd.Series  # sorted ids of the fitted rows
+    centers: np.ndarray  # (k, p) in the scaled space, in segment_id order
+    segment_names: dict[int, str]
+    model_labels: np.ndarray  # k-means predict, renumbered, in the order of ``ids``
+    preprocessor: Preprocessor = field(repr=False)
+    kmeans: KMeans = field(repr=False)
+
+    def centroid_table(self) -> pd.DataFrame:
+        """``segment_centroids``: one row per segment and feature, with the segment's name."""
+        return centroid_table(self.preprocessor, self.centers, self.segment_names)
+
+    def python_assignments(self) -> pd.DataFrame:
+        """Every fitted row's segment as k-means ``predict`` says (renumbered)."""
+        return pd.DataFrame({self.id_column: pd.array(self.ids.to_numpy(), dtype="string"),
+                             "segment_id": self.model_labels.astype("int64")})
+
+
+@dataclass
 class SegmentationResult:
-    """Everything one fit produces; the ``*`` DataFrames are the published tables."""
+    """Everything :func:`fit_segments` produces; the ``*`` DataFrames are the published tables."""
 
     k: int
     features: list[str]
@@ -64,6 +92,79 @@ class SegmentationResult:
                                      segment_names=self.segment_names, table_name=table_name)
 
 
+def _threads(n_threads: int | None):
+    """Cap scikit-learn's OpenMP/BLAS threads (default 1: on a busy 2-core machine, OpenMP threads waiting
+    for each other made k-means ~10x slower); ``None`` keeps the libraries' default. Results do not depend
+    on it."""
+    return nullcontext() if n_threads is None else threadpool_limits(limits=n_threads)
+
+
+def prepared(data, features: Sequence[str], id_column: str, table_name: str) -> tuple[pd.Series, np.ndarray]:
+    """The validated rows sorted by id (so input row order never matters): ids and the raw matrix."""
+    df = to_pandas(data, table_name)
+    validate_frame(df, list(features), id_column, table_name)
+    ids = df[id_column].astype(str)
+    order = np.argsort(ids.to_numpy(dtype=object), kind="stable")
+    return ids.iloc[order].reset_index(drop=True), feature_matrix(df, list(features))[order]
+
+
+def k_selection_table(data, features: Sequence[str], *, transforms: Mapping[str, str] | None = None,
+                      id_column: str = "customer_id", k_range: Iterable[int] = DEFAULT_K_RANGE,
+                      fixed_k: int | None = None, pca_components: int | float | None = None, n_init: int = 10,
+                      random_state: int = 42, silhouette_sample_size: int | None = 10_000,
+                      selection_sample_size: int | None = 50_000, table_name: str = "customer_features",
+                      n_threads: int | None = 1, silhouette_tolerance: float = SILHOUETTE_TOLERANCE,
+                      **_ignored) -> pd.DataFrame:
+    """``segment_k_selection``: the criteria for every k of ``k_range`` (on a bounded sample) and the chosen k.
+
+    Rows of ``data`` are sorted by ``id_column``, the features transformed, imputed and scaled (see
+    :mod:`custseg.segmentation.preprocess`), and k chosen by :func:`custseg.segmentation.k_selection.choose_k`
+    unless ``fixed_k`` is given.
+    """
+    _, raw = prepared(data, features, id_column, table_name)
+    with _threads(n_threads):
+        pre = Preprocessor(features, transforms or {}, pca_components, random_state).fit(raw)
+        _, table = select_k(pre.reduce(pre.scale(raw)), k_range, fixed_k=fixed_k, n_init=n_init,
+                            random_state=random_state, silhouette_sample_size=silhouette_sample_size,
+                            selection_sample_size=selection_sample_size,
+                            silhouette_tolerance=silhouette_tolerance)
+    return table
+
+
+def chosen_k(k_selection) -> int:
+    """The k marked ``is_chosen`` in a ``segment_k_selection`` table."""
+    table = to_pandas(k_selection, "segment_k_selection")
+    chosen = table.loc[table["is_chosen"].astype(bool), "k"].tolist()
+    if len(chosen) != 1:
+        raise ValueError(f"table 'segment_k_selection' must mark exactly one k as is_chosen, found {chosen}")
+    return int(chosen[0])
+
+
+def fit_kmeans(data, features: Sequence[str], k: int, *, transforms: Mapping[str, str] | None = None,
+               id_column: str = "customer_id", pca_components: int | float | None = None, n_init: int = 10,
+               random_state: int = 42, fit_sample_size: int | None = None,
+               name_vocabulary: Mapping | None = None, table_name: str = "customer_features",
+               n_threads: int | None = 1, **_ignored) -> KMeansFit:
+    """The final k-means with ``k`` segments (``n_init`` starts, ``random_state``) on every row, or a fixed
+    random sample of ``fit_sample_size`` rows; ids renumbered by size; names from the members' mean z-scores."""
+    ids, raw = prepared(data, features, id_column, table_name)
+    with _threads(n_threads):
+        pre = Preprocessor(features, transforms or {}, pca_components, random_state).fit(raw)
+        z = pre.scale(raw)
+        x = pre.reduce(z)
+        fit_idx = sample_indices(len(x), fit_sample_size, random_state)
+        km = KMeans(n_clusters=int(k), n_init=n_init, random_state=random_state).fit(x[fit_idx])
+        model_labels, centers = relabel(km.predict(x), pre.to_scaled_space(km.cluster_centers_))
+    idx, _ = nearest(z, centers)
+    segment_ids = idx + 1
+    z_means = np.vstack([z[segment_ids == s].mean(axis=0) if (segment_ids == s).any() else centers[s - 1]
+                         for s in range(1, int(k) + 1)])
+    names = name_segments(z_means, list(features), name_vocabulary)
+    return KMeansFit(k=int(k), features=list(features), id_column=id_column, ids=ids, centers=centers,
+                     segment_names={s: names[s - 1] for s in range(1, int(k) + 1)}, model_labels=model_labels,
+                     preprocessor=pre, kmeans=km)
+
+
 def fit_segments(data, features: Sequence[str], *, transforms: Mapping[str, str] | None = None,
                  id_column: str = "customer_id", k_range: Iterable[int] = DEFAULT_K_RANGE,
                  fixed_k: int | None = None, pca_components: int | float | None = None, n_init: int = 10,
@@ -72,77 +173,42 @@ def fit_segments(data, features: Sequence[str], *, transforms: Mapping[str, str]
                  name_vocabulary: Mapping | None = None, table_name: str = "customer_features",
                  n_threads: int | None = 1, silhouette_tolerance: float = SILHOUETTE_TOLERANCE,
                  ) -> SegmentationResult:
-    """Segment the rows of ``data`` (pandas DataFrame or pyarrow Table).
-
-    ``data`` has ``id_column`` (string ids, unique) and the numeric ``features``. Nulls
-    are imputed with the median of the transformed column (see
-    :mod:`custseg.segmentation.preprocess`). k is chosen over ``k_range`` by the rule of
-    :func:`custseg.segmentation.k_selection.choose_k` unless ``fixed_k`` is given. The
-    final k-means (``n_init`` starts, ``random_state``) uses every row, or a fixed random
-    sample of ``fit_sample_size`` rows; every row is then assigned to its nearest centroid.
-
-    ``n_threads`` caps the OpenMP/BLAS threads of scikit-learn during the fit (default 1:
-    on a busy 2-core machine, OpenMP threads waiting for each other made k-means ~10x
-    slower; ``None`` keeps the libraries' default). The result does not depend on it.
-    """
-    args = (data, list(features), transforms, id_column, k_range, fixed_k, pca_components, n_init,
-            random_state, silhouette_sample_size, selection_sample_size, fit_sample_size,
-            name_vocabulary, table_name, silhouette_tolerance)
-    if n_threads is None:
-        return _fit(*args)
-    with threadpool_limits(limits=n_threads):
-        return _fit(*args)
-
-
-def _fit(data, features, transforms, id_column, k_range, fixed_k, pca_components, n_init, random_state,
-         silhouette_sample_size, selection_sample_size, fit_sample_size, name_vocabulary, table_name,
-         silhouette_tolerance):
-    df = to_pandas(data, table_name)
-    validate_frame(df, features, id_column, table_name)
-    ids = df[id_column].astype(str)
-    order = np.argsort(ids.to_numpy(dtype=object), kind="stable")
-    ids = ids.iloc[order].reset_index(drop=True)
-    raw = feature_matrix(df, features)[order]
-
-    pre = Preprocessor(features, transforms or {}, pca_components, random_state).fit(raw)
+    """Both steps and the assignment in Python: :func:`k_selection_table`, :func:`fit_kmeans`, nearest
+    centroid. ``data`` has ``id_column`` (string ids, unique) and the numeric ``features``."""
+    options = dict(transforms=transforms, id_column=id_column, pca_components=pca_components, n_init=n_init,
+                   random_state=random_state, table_name=table_name, n_threads=n_threads)
+    k_table = k_selection_table(data, features, k_range=k_range, fixed_k=fixed_k,
+                                silhouette_sample_size=silhouette_sample_size,
+                                selection_sample_size=selection_sample_size,
+                                silhouette_tolerance=silhouette_tolerance, **options)
+    fit = fit_kmeans(data, features, chosen_k(k_table), fit_sample_size=fit_sample_size,
+                     name_vocabulary=name_vocabulary, **options)
+    pre = fit.preprocessor
+    _, raw = prepared(data, features, id_column, table_name)
     z = pre.scale(raw)
-    x = pre.reduce(z)
-
-    k, k_table = select_k(x, k_range, fixed_k=fixed_k, n_init=n_init, random_state=random_state,
-                          silhouette_sample_size=silhouette_sample_size,
-                          selection_sample_size=selection_sample_size,
-                          silhouette_tolerance=silhouette_tolerance)
-    fit_idx = sample_indices(len(x), fit_sample_size, random_state)
-    km = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(x[fit_idx])
-    km_labels = km.predict(x)
-    model_labels, centers = relabel(km_labels, pre.to_scaled_space(km.cluster_centers_))
-
-    idx, d2 = nearest(z, centers)
+    idx, d2 = nearest(z, fit.centers)
     segment_ids = idx + 1
-    z_means = np.vstack([z[segment_ids == s].mean(axis=0) if (segment_ids == s).any() else centers[s - 1]
-                         for s in range(1, k + 1)])
-    names = name_segments(z_means, features, name_vocabulary)
-    segment_names = {s: names[s - 1] for s in range(1, k + 1)}
-
+    names = fit.segment_names
     assignments = pd.DataFrame({
-        id_column: pd.array(ids.to_numpy(), dtype="string"),
+        id_column: pd.array(fit.ids.to_numpy(), dtype="string"),
         "segment_id": segment_ids.astype("int64"),
-        "segment_name": pd.array([names[s - 1] for s in segment_ids], dtype="string"),
+        "segment_name": pd.array([names[s] for s in segment_ids], dtype="string"),
         "distance_to_centroid": np.sqrt(d2).astype("float64"),
     })
     return SegmentationResult(
-        k=k, features=features, id_column=id_column, assignments=assignments,
-        centroids=centroid_table(pre, centers), k_selection=k_table,
-        profiles=build_profiles(raw, segment_ids, features, segment_names),
-        pca_variance=pre.pca_variance_table(), segment_names=segment_names,
-        model_labels=model_labels, preprocessor=pre, kmeans=km)
+        k=fit.k, features=list(features), id_column=id_column, assignments=assignments,
+        centroids=centroid_table(pre, fit.centers, names), k_selection=k_table,
+        profiles=build_profiles(raw, segment_ids, list(features), names),
+        pca_variance=pre.pca_variance_table(), segment_names=names,
+        model_labels=fit.model_labels, preprocessor=pre, kmeans=fit.kmeans)
 
 
-def centroid_table(pre: Preprocessor, centers: np.ndarray) -> pd.DataFrame:
+def centroid_table(pre: Preprocessor, centers: np.ndarray, segment_names: Mapping[int, str]) -> pd.DataFrame:
     """The long ``segment_centroids`` table: one row per segment and feature (scaled space)."""
     feats = pre.feature_table()
     k, p = centers.shape
-    table = pd.concat([feats.assign(segment_id=np.int64(s + 1), centroid=centers[s].astype("float64"))
+    table = pd.concat([feats.assign(segment_id=np.int64(s + 1), segment_name=segment_names[s + 1],
+                                    centroid=centers[s].astype("float64"))
                        for s in range(k)], ignore_index=True)
-    return table[list(CENTROID_COLUMNS)].astype({"segment_id": "int64", "feature_position": "int64",
-                                                 "centroid": "float64"})
+    return table[list(CENTROID_COLUMNS)].astype({"segment_id": "int64", "segment_name": "string",
+                                                 "feature_position": "int64", "centroid": "float64"})

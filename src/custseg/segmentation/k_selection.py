@@ -33,7 +33,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
 K_SELECTION_COLUMNS = ("k", "inertia", "silhouette", "davies_bouldin", "calinski_harabasz", "is_chosen",
-                       "silhouette_sample_size")
+                       "silhouette_sample_size", "selection_sample_size")
 SILHOUETTE_DECIMALS = 4
 SILHOUETTE_TOLERANCE = 0.02
 
@@ -77,6 +77,7 @@ def evaluate_k(x: np.ndarray, k_values: Iterable[int] = range(2, 11), *, n_init:
             "calinski_harabasz": float(calinski_harabasz_score(x, labels)),
             "is_chosen": False,
             "silhouette_sample_size": len(sil_idx),
+            "selection_sample_size": len(x),
         })
     if not rows:
         raise ValueError(f"no k in {list(k_values)} can be fitted on {len(x)} rows "
@@ -122,5 +123,6 @@ def select_k(x: np.ndarray, k_values: Iterable[int] = range(2, 11), *, fixed_k: 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
     return table.astype({"k": "int64", "inertia": "float64", "silhouette": "float64",
                          "davies_bouldin": "float64", "calinski_harabasz": "float64",
-                         "is_chosen": "bool", "silhouette_sample_size": "int64"})[list(K_SELECTION_COLUMNS)] \
+                         "is_chosen": "bool", "silhouette_sample_size": "int64",
+                         "selection_sample_size": "int64"})[list(K_SELECTION_COLUMNS)] \
         .reset_index(drop=True)

@@ -21,7 +21,7 @@ import pandas as pd
 from custseg.segmentation.inputs import SegmentationInputError, feature_matrix, to_pandas, validate_frame
 from custseg.segmentation.preprocess import apply_transform
 
-CENTROID_COLUMNS = ("segment_id", "feature_name", "feature_position", "transform", "impute_value",
+CENTROID_COLUMNS = ("segment_id", "segment_name", "feature_name", "feature_position", "transform", "impute_value",
                     "scaler_mean", "scaler_scale", "centroid")
 ASSIGNMENT_COLUMNS = ("segment_id", "segment_name", "distance_to_centroid")
 

@@ -2,7 +2,7 @@
 publishing the serving copy as SQL functions of dbt's own DuckDB connection, for the on-run-end hook
 (``macros/serving/publish_serving_copy.sql``). Each returns one JSON text and never raises: a failure comes back
 as ``{"error": ...}``, which the hook reports as the reason nothing was published. It also makes the folder of
-the build database before dbt opens it.
+the build database before dbt opens it, and imports the fitting code once (below).
 
 - ``custseg_publish_begin(db_path, dataset)`` -> ``{"new_db": path}`` (:func:`custseg.serving.publish.begin`)
 - ``custseg_publish_finish(new_db, db_path, dataset)`` -> the publish summary (:func:`custseg.serving.publish.finish`)
@@ -54,7 +54,20 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
             con.create_function(name, function, parameters, VARCHAR, side_effects=True)
 
 
+# dbt-duckdb runs the Python models in dbt's threads, in one process. A first import of scikit-learn from two
+# threads at once fails ("cannot import name 'clone' from partially initialized module 'sklearn.base'"), so the
+# packages the models import are imported here, once, when dbt sets up the database, before any model runs.
+MODEL_PACKAGES = ("sklearn", "custseg.dbt_io", "custseg.segmentation.models", "custseg.response.models",
+                  "custseg.response.trees")
+
+
 class Plugin(BasePlugin):
+    def initialize(self, plugin_config) -> None:
+        import importlib
+
+        for name in MODEL_PACKAGES:
+            importlib.import_module(name)
+
     def update_connection_config(self, creds, config: dict) -> None:
         # Before dbt opens the build database: make its folder, so a bare `dbt build` in a fresh clone works.
         path = str(creds.path or "")

@@ -1,0 +1,21 @@
+"""response_tree_nodes: the best gradient-boosting candidate (response_model_metrics.is_best_in_family) refit on
+every labeled customer, as data: one row per tree node (feature, threshold in raw units, children, leaf value,
+baseline, link). response_scores scores it in SQL (macro score_response_trees).
+
+Logic: custseg.response.models.response_tree_nodes (tested with pytest). Features: seed model_feature_sets (model =
+'response'); settings: var 'dataset' and var 'response' (custseg/response/settings.py).
+"""
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    dataset = dbt.config.get("dataset")
+    overrides = dbt.config.get("response")
+
+    from custseg.dbt_io import to_arrow, to_table
+    from custseg.response.models import response_tree_nodes
+
+    training_set = to_arrow(dbt.ref("response_training_set"))
+    model_metrics = to_arrow(dbt.ref("response_model_metrics"))
+    feature_sets = to_arrow(dbt.ref("model_feature_sets"))
+    return to_table(response_tree_nodes(training_set, model_metrics, feature_sets, dataset, overrides))

@@ -1,0 +1,214 @@
+"""What the response model's dbt Python models call: one function per model, one table each.
+
+- :func:`response_cv_predictions`   response_training_set -> the out-of-fold probability of every candidate for
+  every labeled customer of a bounded stratified sample (candidate, params, fold, customer, label, probability).
+  ``response_model_metrics`` (SQL) computes the metrics from it and marks the chosen candidate.
+- :func:`response_logit_coefficients`  the best logistic candidate (by response_model_metrics) refit on every
+  labeled customer, as data (scored in SQL by macro score_response_logit)
+- :func:`response_tree_nodes`       the best gradient-boosting candidate refit, as a node table (macro
+  score_response_trees)
+- :func:`response_feature_importance`  permutation importance of the chosen candidate's refit
+- :func:`response_scores_python`    the check: both refits' ``predict_proba`` for every customer, which data tests
+  compare with the SQL scores
+
+Inputs are pyarrow Tables (:func:`custseg.dbt_io.to_arrow`). Settings: var ``dataset``, var ``response`` and the
+seed ``model_feature_sets`` (:mod:`custseg.response.settings`). Refits are memoized on disk
+(:mod:`custseg.fit_cache`), so the importance and the check load the fit instead of repeating it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from custseg.fit_cache import fit_key, memoized
+from custseg.model_check import assert_same_model
+from custseg.response.candidates import HGB, LOGIT, Candidate, default_candidates
+from custseg.response.evaluate import cross_validate_predictions, make_folds, stratified_sample
+from custseg.response.explain import logit_coefficients_table, permutation_importance_table
+from custseg.response.inputs import ResponseData, prepare_response_data, to_pandas
+from custseg.response.settings import feature_set, resolve_settings
+from custseg.response.transforms import transform_frame
+
+CV_COLUMNS = {"candidate_position": "int64", "candidate": "object", "params": "object", "fold": "int64",
+              "customer_id": "object", "label": "int64", "probability": "float64"}
+COEFFICIENT_DTYPES = {"feature_name": "object", "feature_position": "int64", "impute_value": "float64",
+                      "scaler_mean": "float64", "scaler_scale": "float64", "coefficient": "float64",
+                      "transform": "object", "params": "object"}
+IMPORTANCE_DTYPES = {"feature_name": "object", "feature_position": "int64", "importance_mean": "float64",
+                     "importance_std": "float64", "importance_rank": "int64", "method": "object",
+                     "model": "object"}
+PYTHON_SCORE_DTYPES = {"customer_id": "object", "logit_probability": "float64", "tree_probability": "float64"}
+
+
+def _empty(dtypes: Mapping[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The validated training set with the build's settings."""
+
+    data: ResponseData
+    frame: pd.DataFrame  # customer_id, label, features (transformed), sorted by customer_id
+    settings: dict
+    transforms: dict
+
+    @property
+    def has_labels(self) -> bool:
+        return bool(self.data.labeled.any())
+
+
+def inputs(training_set, feature_sets=None, dataset: str | None = None,
+           overrides: Mapping | str | None = None) -> Inputs:
+    """``response_training_set`` validated, with the features of the seed (or var) and their transforms."""
+    settings = resolve_settings(dataset, overrides, feature_set(feature_sets, dataset))
+    df = to_pandas(training_set)
+    features = settings["features"]
+    if features is None:  # no feature list: every numeric column but the id and the label
+        features = [c for c in df.columns if c not in ("customer_id", "label", "is_labeled")
+                    and pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
+    cols = ["customer_id", "label", *features]
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(f"response_training_set has no column(s) {missing} (features from model_feature_sets "
+                         f"or var 'response')")
+    transforms = {f: "log1p" for f in settings["log1p"] or [] if f in features}
+    df = df[cols].sort_values("customer_id", kind="stable").reset_index(drop=True)
+    df = transform_frame(df, list(transforms), transforms)
+    data = prepare_response_data(df, label_col="label", id_col="customer_id", feature_cols=features)
+    return Inputs(data=data, frame=df, settings=settings, transforms=transforms)
+
+
+def _candidates(inp: Inputs) -> list[Candidate]:
+    return default_candidates(class_weight=inp.settings["class_weight"])
+
+
+def response_cv_predictions(training_set, feature_sets=None, dataset=None, overrides=None) -> pd.DataFrame:
+    """Out-of-fold probabilities of every candidate on the same stratified folds of a bounded stratified sample
+    of the labeled customers (``cv_sample_size``, default 50,000; all of them when fewer)."""
+    inp = inputs(training_set, feature_sets, dataset, overrides)
+    if not inp.has_labels:
+        return _empty(CV_COLUMNS)
+    d, s = inp.data, inp.settings
+    rows = stratified_sample(d.y_labeled, s["cv_sample_size"], int(s["random_state"]))
+    X, y, ids = d.X_labeled[rows], d.y_labeled[rows], d.ids_labeled[rows]
+    folds = make_folds(y, int(s["n_folds"]), int(s["random_state"]))
+    key = fit_key("response_cv", [inp.frame], {k: v for k, v in s.items() if k in _FIT_KEYS})
+
+    def compute() -> pd.DataFrame:
+        parts = []
+        for position, candidate in enumerate(_candidates(inp), start=1):
+            fold, prob = cross_validate_predictions(candidate, X, y, folds, int(s["random_state"]))
+            parts.append(pd.DataFrame({
+                "candidate_position": position, "candidate": candidate.name, "params": candidate.params_json,
+                "fold": fold, "customer_id": ids, "label": y, "probability": prob}))
+        return pd.concat(parts, ignore_index=True)[list(CV_COLUMNS)].astype(CV_COLUMNS)
+
+    return memoized("response_cv", key, compute)
+
+
+# The settings that change a fit (the SQL-owned ones, e.g. the target list's size, never do).
+_FIT_KEYS = ("features", "log1p", "n_folds", "random_state", "class_weight", "cv_sample_size")
+
+
+def _best_of_family(model_metrics, family: str) -> Candidate | None:
+    """The candidate of ``family`` that response_model_metrics ranks first in its family (None: not searched)."""
+    m = to_pandas(model_metrics)
+    rows = m[(m["candidate"].astype(str) == family) & m["is_best_in_family"].astype(bool)]
+    if len(rows) == 0:
+        return None
+    return Candidate(family, json.loads(str(rows["params"].iloc[0])))
+
+
+def _chosen(model_metrics) -> Candidate | None:
+    m = to_pandas(model_metrics)
+    rows = m[m["is_chosen"].astype(bool)]
+    return None if len(rows) == 0 else Candidate(str(rows["candidate"].iloc[0]),
+                                                 json.loads(str(rows["params"].iloc[0])))
+
+
+def refit(inp: Inputs, candidate: Candidate):
+    """``candidate`` fitted on every labeled customer (memoized on disk)."""
+    d, s = inp.data, inp.settings
+    key = fit_key("response_refit", [inp.frame], {**{k: v for k, v in s.items() if k in _FIT_KEYS},
+                                                  "candidate": candidate.name, "params": candidate.params_json})
+    return memoized("response_refit", key,
+                    lambda: _fit_one(candidate, d.X_labeled, d.y_labeled, int(s["random_state"])))
+
+
+def _fit_one(candidate: Candidate, X, y, random_state: int):
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return candidate.build(random_state).fit(X, y)
+
+
+def response_logit_coefficients(training_set, model_metrics, feature_sets=None, dataset=None,
+                                overrides=None) -> pd.DataFrame:
+    inp = inputs(training_set, feature_sets, dataset, overrides)
+    candidate = _best_of_family(model_metrics, LOGIT)
+    if candidate is None or not inp.has_labels:
+        return _empty(COEFFICIENT_DTYPES)
+    table = logit_coefficients_table(refit(inp, candidate), inp.data.feature_names, inp.transforms)
+    return table.assign(params=candidate.params_json)[list(COEFFICIENT_DTYPES)].astype(COEFFICIENT_DTYPES)
+
+
+def response_tree_nodes(training_set, model_metrics, feature_sets=None, dataset=None,
+                        overrides=None) -> pd.DataFrame:
+    from custseg.response.trees import empty_tree_nodes_table, tree_nodes_table
+
+    inp = inputs(training_set, feature_sets, dataset, overrides)
+    candidate = _best_of_family(model_metrics, HGB)
+    if candidate is None or not inp.has_labels:
+        return empty_tree_nodes_table().assign(params=pd.Series(dtype="object"))
+    table = tree_nodes_table(refit(inp, candidate), inp.data.feature_names, inp.transforms)
+    return table.assign(params=candidate.params_json)
+
+
+def response_feature_importance(training_set, model_metrics, feature_sets=None, dataset=None,
+                                overrides=None) -> pd.DataFrame:
+    """Permutation importance (drop of ROC-AUC, in-sample, at most 2,000 rows) of the chosen candidate's refit."""
+    inp = inputs(training_set, feature_sets, dataset, overrides)
+    candidate = _chosen(model_metrics)
+    if candidate is None or not inp.has_labels:
+        return _empty(IMPORTANCE_DTYPES)
+    d = inp.data
+    table = permutation_importance_table(refit(inp, candidate), d.X_labeled, d.y_labeled, d.feature_names,
+                                         n_repeats=3, random_state=int(inp.settings["random_state"]),
+                                         max_rows=2000)
+    return table.assign(model=candidate.name)[list(IMPORTANCE_DTYPES)].astype(IMPORTANCE_DTYPES)
+
+
+def response_scores_python(training_set, model_metrics, coefficients, tree_nodes, feature_sets=None,
+                           dataset=None, overrides=None) -> pd.DataFrame:
+    """The check table: every customer's probability from both refits, in Python (``predict_proba``).
+
+    ``coefficients`` and ``tree_nodes`` are the published model tables: each refit must be the model stored
+    there (else the check would compare SQL with some other model)."""
+    from custseg.response.trees import tree_nodes_table
+
+    inp = inputs(training_set, feature_sets, dataset, overrides)
+    if not inp.has_labels:
+        return _empty(PYTHON_SCORE_DTYPES)
+    d = inp.data
+    out = pd.DataFrame({"customer_id": d.customer_id})
+    checks = {LOGIT: (lambda m: logit_coefficients_table(m, d.feature_names, inp.transforms), coefficients,
+                      ["feature_position"], "response_logit_coefficients"),
+              HGB: (lambda m: tree_nodes_table(m, d.feature_names, inp.transforms), tree_nodes,
+                    ["tree_id", "node_id"], "response_tree_nodes")}
+    for column, family in (("logit_probability", LOGIT), ("tree_probability", HGB)):
+        candidate = _best_of_family(model_metrics, family)
+        if candidate is None:
+            out[column] = np.full(d.n, np.nan)
+            continue
+        model = refit(inp, candidate)
+        as_table, stored, key, name = checks[family]
+        assert_same_model(as_table(model), to_pandas(stored), key, name)
+        out[column] = model.predict_proba(d.X)[:, 1]
+    return out.astype(PYTHON_SCORE_DTYPES)
+
