@@ -23,7 +23,8 @@ def test_dbt_build_of_the_segmentation(small_world, tmp_path):
     db = tmp_path / "seg.duckdb"
     # run everything upstream, then only the tests that read the segmentation models
     run_dbt("build", dataset="sample", raw_data_dir=small_world, db_path=db, target_path=tmp_path / "t",
-            args=["--select", *[f"+{m}" for m in MODELS], "--exclude", "resource_type:test"])
+            args=["--select", *[f"+{m}" for m in [*MODELS, "segment_assignments_python"]],
+                  "--exclude", "resource_type:test"])
     proc = run_dbt("test", dataset="sample", raw_data_dir=small_world, db_path=db, target_path=tmp_path / "t",
                    args=["--select", *MODELS])
     assert "assert_sql_segments_match_python" in proc.stdout  # the SQL-vs-Python test ran (and passed)

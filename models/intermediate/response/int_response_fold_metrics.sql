@@ -8,7 +8,8 @@
 --   top_decile_lift  response rate of the top 10 % of the fold (probability desc, customer_id) / the fold's rate
 --   hits_top_20pct   positives in the top 20 % of the fold, scaled: hits * scale_to / fold rows (scale_to =
 --                    var response.hits_scale_to, default the number of labeled customers)
--- Top shares are counts rounded half up, at least 1: floor(share * n + 0.5).
+-- Top shares are counts rounded half up, at least 1: floor(share * n + 0.5). Sums of doubles go through exact
+-- decimals (macro exact_sum), so two builds give the same bits.
 {%- set scale_to = response_setting('hits_scale_to') %}
 {%- set float = scoring_double() %}
 with predictions as (
@@ -66,13 +67,12 @@ pointwise as (
         ranked.candidate_position,
         ranked.fold,
         sum(case when ranked.label = 1 then ranked.rank_low + (ranked.tie_count - 1) / 2.0 end) as positive_rank_sum,
-        avg(
-            -(
-                ranked.label * ln(greatest(least(ranked.probability, 1 - 1e-15), 1e-15))
-                + (1 - ranked.label) * ln(1 - greatest(least(ranked.probability, 1 - 1e-15), 1e-15))
-            )
-        ) as log_loss,
-        avg((ranked.probability - ranked.label) * (ranked.probability - ranked.label)) as brier,
+        {{ exact_sum(
+            '-(ranked.label * ln(greatest(least(ranked.probability, 1 - 1e-15), 1e-15))'
+            ~ ' + (1 - ranked.label) * ln(1 - greatest(least(ranked.probability, 1 - 1e-15), 1e-15)))', 18
+        ) }} / count(*) as log_loss,
+        {{ exact_sum('(ranked.probability - ranked.label) * (ranked.probability - ranked.label)', 18) }}
+        / count(*) as brier,
         sum(case when ranked.position_desc <= cutoffs.top10_rows then ranked.label else 0 end) as top10_hits,
         sum(case when ranked.position_desc <= cutoffs.top20_rows then ranked.label else 0 end) as top20_hits
     from ranked
@@ -110,7 +110,8 @@ average_precision as (
     select
         candidate_position,
         fold,
-        sum(cast(positives_here as {{ float }}) * true_positives / predicted_positives) as precision_sum
+        {{ exact_sum('cast(positives_here as ' ~ float ~ ') * true_positives / predicted_positives', 18) }}
+        as precision_sum
     from thresholds
     group by candidate_position, fold
 ),

@@ -21,7 +21,7 @@ summary as (
     select
         candidate_position,
         metric,
-        avg(metric_value) as cv_mean,
+        {{ exact_sum("metric_value", 18) }} / count(*) as cv_mean,
         stddev_samp(metric_value) as cv_std,
         count(*) as n_folds,
         sum(fold_rows) as cv_rows

@@ -1,7 +1,7 @@
 -- One row per segment: size, share and the mean of every segmentation feature in raw units (columns
 -- mean_<feature>, the features of segment_centroids, nulls ignored), joined with what marketers act on:
 -- revenue and its share, the response rate of the target campaign, and the mean response score. Sums go
--- through exact decimals so two builds give identical figures.
+-- through exact decimals (macro exact_sum) so two builds give identical figures.
 {%- set features = centroid_feature_names(ref('segment_centroids')) %}
 with customer_segments as (
     select * from {{ ref('customer_segments') }}
@@ -29,7 +29,7 @@ per_segment as (
         customer_segments.segment_name,
         count(*) as customers,
         {%- for f in features %}
-        avg(cast(customer_features.{{ f }} as {{ scoring_double() }})) as mean_{{ f }},
+        {{ exact_sum('customer_features.' ~ f) }} / nullif(count(customer_features.{{ f }}), 0) as mean_{{ f }},
         {%- endfor %}
         sum(cast(customer_rfm.monetary as decimal(38, 4))) as revenue,
         count(case when response_training_set.is_labeled then 1 end) as labeled_customers,
