@@ -142,9 +142,7 @@ def refit(inp: Inputs, candidate: Candidate):
 
 
 def _fit_one(candidate: Candidate, X, y, random_state: int):
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1):
+    with _one_thread():
         return candidate.build(random_state).fit(X, y)
 
 
@@ -170,18 +168,48 @@ def response_tree_nodes(training_set, model_metrics, feature_sets=None, dataset=
     return table.assign(params=candidate.params_json)
 
 
-def response_feature_importance(training_set, model_metrics, feature_sets=None, dataset=None,
-                                overrides=None) -> pd.DataFrame:
-    """Permutation importance (drop of ROC-AUC, in-sample, at most 2,000 rows) of the chosen candidate's refit."""
+def response_feature_importance(training_set, model_metrics, coefficients, tree_nodes, feature_sets=None,
+                                dataset=None, overrides=None) -> pd.DataFrame:
+    """Permutation importance (drop of ROC-AUC, in-sample, at most 2,000 rows) of the chosen candidate's refit,
+    which must be the model stored in its family's table (``coefficients`` or ``tree_nodes``)."""
     inp = inputs(training_set, feature_sets, dataset, overrides)
     candidate = _chosen(model_metrics)
     if candidate is None or not inp.has_labels:
         return _empty(IMPORTANCE_DTYPES)
     d = inp.data
-    table = permutation_importance_table(refit(inp, candidate), d.X_labeled, d.y_labeled, d.feature_names,
-                                         n_repeats=3, random_state=int(inp.settings["random_state"]),
-                                         max_rows=2000)
+    model = refit(inp, candidate)
+    _check_stored(inp, candidate.name, model, coefficients, tree_nodes)
+
+    def compute() -> pd.DataFrame:
+        with _one_thread():
+            return permutation_importance_table(model, d.X_labeled, d.y_labeled, d.feature_names, n_repeats=3,
+                                                random_state=int(inp.settings["random_state"]), max_rows=2000)
+
+    key = fit_key("response_importance", [inp.frame], {**{k: v for k, v in inp.settings.items() if k in _FIT_KEYS},
+                                                       "candidate": candidate.name, "params": candidate.params_json})
+    table = memoized("response_importance", key, compute)
     return table.assign(model=candidate.name)[list(IMPORTANCE_DTYPES)].astype(IMPORTANCE_DTYPES)
+
+
+def _one_thread():
+    """scikit-learn's predict on one OpenMP thread: dbt runs other models beside it on the 2 cores, and OpenMP
+    threads waiting for each other made gradient boosting many times slower."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
+def _check_stored(inp: Inputs, family: str, model, coefficients, tree_nodes) -> None:
+    """Raise unless ``model`` is the one stored in its family's published table."""
+    from custseg.response.trees import tree_nodes_table
+
+    d = inp.data
+    if family == LOGIT:
+        assert_same_model(logit_coefficients_table(model, d.feature_names, inp.transforms), to_pandas(coefficients),
+                          ["feature_position"], "response_logit_coefficients")
+    else:
+        assert_same_model(tree_nodes_table(model, d.feature_names, inp.transforms), to_pandas(tree_nodes),
+                          ["tree_id", "node_id"], "response_tree_nodes")
 
 
 def response_scores_python(training_set, model_metrics, coefficients, tree_nodes, feature_sets=None,
@@ -190,25 +218,19 @@ def response_scores_python(training_set, model_metrics, coefficients, tree_nodes
 
     ``coefficients`` and ``tree_nodes`` are the published model tables: each refit must be the model stored
     there (else the check would compare SQL with some other model)."""
-    from custseg.response.trees import tree_nodes_table
-
     inp = inputs(training_set, feature_sets, dataset, overrides)
     if not inp.has_labels:
         return _empty(PYTHON_SCORE_DTYPES)
     d = inp.data
     out = pd.DataFrame({"customer_id": d.customer_id})
-    checks = {LOGIT: (lambda m: logit_coefficients_table(m, d.feature_names, inp.transforms), coefficients,
-                      ["feature_position"], "response_logit_coefficients"),
-              HGB: (lambda m: tree_nodes_table(m, d.feature_names, inp.transforms), tree_nodes,
-                    ["tree_id", "node_id"], "response_tree_nodes")}
     for column, family in (("logit_probability", LOGIT), ("tree_probability", HGB)):
         candidate = _best_of_family(model_metrics, family)
         if candidate is None:
             out[column] = np.full(d.n, np.nan)
             continue
         model = refit(inp, candidate)
-        as_table, stored, key, name = checks[family]
-        assert_same_model(as_table(model), to_pandas(stored), key, name)
-        out[column] = model.predict_proba(d.X)[:, 1]
+        _check_stored(inp, family, model, coefficients, tree_nodes)
+        with _one_thread():
+            out[column] = model.predict_proba(d.X)[:, 1]
     return out.astype(PYTHON_SCORE_DTYPES)
 

@@ -45,7 +45,9 @@ def segment_k_selection(customer_features, feature_sets=None, dataset: str | Non
     """``segment_k_selection``: one row per evaluated k, the chosen one marked."""
     settings = _customer_settings(dataset, overrides, feature_sets)
     df = _input(customer_features, "customer_id", settings["features"], "customer_features")
-    return k_selection_table(df, settings["features"], table_name="customer_features", **fit_options(settings))
+    return memoized("segment_k", fit_key("customers_k", [df], settings),
+                    lambda: k_selection_table(df, settings["features"], table_name="customer_features",
+                                              **fit_options(settings)))
 
 
 def _customer_fit(customer_features, k_selection, feature_sets, dataset, overrides) -> KMeansFit:
