@@ -10,7 +10,7 @@ features, log1p        feature columns of response_training_set and those that g
 n_folds, random_state  stratified CV folds (5) and the seed of everything (0)
 class_weight           'balanced' (default) or null
 cv_sample_size         labeled customers the candidates are cross-validated on: a fixed stratified sample of
-                       this size (50,000; all of them when fewer); the refit uses every labeled customer
+                       this size (20,000; all of them when fewer); the refit uses every labeled customer
 =====================  ===================================================================================
 
 Keys read by the SQL models only (macro ``response_setting``, which holds their defaults per data set):
@@ -25,7 +25,7 @@ from custseg.dbt_vars import parse_var as _parse
 
 BASE = {
     "features": None, "log1p": [], "n_folds": 5, "random_state": 0, "class_weight": "balanced",
-    "cv_sample_size": 50_000,
+    "cv_sample_size": 20_000,
 }
 DATASETS: dict[str, dict] = {}
 SQL_KEYS = frozenset({"selection_metric", "hits_scale_to", "targets_top", "targets_population"})

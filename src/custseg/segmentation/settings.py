@@ -15,7 +15,7 @@ silhouette_tolerance        smallest k within this of the best silhouette wins (
 pca_components              null (no PCA), an int, or a variance share in (0, 1)
 n_init, random_state        k-means starts and seed (10, 42)
 silhouette_sample_size      rows the silhouette is computed on (10,000)
-selection_sample_size       rows the per-k fits use (50,000)
+selection_sample_size       rows the per-k fits use (20,000)
 fit_sample_size             rows the final fit uses: a fixed random sample (200,000; null = all)
 population_features         columns of ``population_members`` clustered for the comparison
 population_log1p            their log1p features
@@ -40,7 +40,7 @@ from custseg.dbt_vars import parse_var as _parse
 
 BASE = {
     "k_min": 2, "k_max": 10, "k": None, "silhouette_tolerance": 0.02, "pca_components": None, "n_init": 10, "random_state": 42,
-    "silhouette_sample_size": 10_000, "selection_sample_size": 50_000, "fit_sample_size": 200_000,
+    "silhouette_sample_size": 10_000, "selection_sample_size": 20_000, "fit_sample_size": 200_000,
     "population_features": ["birth_year", "income", "household_size", "children"],
     "population_log1p": [], "population_k": None,
 }
