@@ -36,8 +36,20 @@ class Baseline:
     shared_venv: bool  # .venv is a symlink to the project's venv
     venv_note: str  # one sentence for the results file
 
-    def meta(self) -> dict:
-        return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+    def meta(self, root: Path | None = None) -> dict:
+        """The fields for the results file, paths relative to ``root`` (the project) where they lie inside it."""
+        return {k: shown(v, root) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+
+
+def shown(path: Path, root: Path | None) -> str:
+    """``path`` as the results files write it: relative to ``root`` when inside it (no machine paths)."""
+    path = Path(path)
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(Path(root).resolve())) or "."
+        except ValueError:
+            pass
+    return str(path)
 
 
 def _git(repo: Path, *args: str, run=subprocess.run) -> str:
@@ -107,8 +119,9 @@ def prepare(commit: str, repo: Path, root: Path | None = None, run=subprocess.ru
                 venv.unlink()
             venv.symlink_to(shared)
             return Baseline(commit, full, short, path, True,
-                            f"the project's venv ({shared}): {short}'s requirements/ files equal the current ones")
-        note = f"its own venv ({venv}), made earlier"
+                            f"the project's venv ({shown(shared, repo)}): {short}'s requirements/ files equal the "
+                            "current ones")
+        note = f"its own venv ({shown(venv, repo)}), made earlier"
         return Baseline(commit, full, short, path, False, note)
     if venv.is_symlink():
         venv.unlink()
@@ -117,7 +130,7 @@ def prepare(commit: str, repo: Path, root: Path | None = None, run=subprocess.ru
     if proc.returncode != 0:
         raise RuntimeError(f"make setup for the baseline {short} failed: {(proc.stdout + proc.stderr)[-1500:]}")
     return Baseline(commit, full, short, path, False,
-                    f"its own venv ({venv}, made by its `make setup` with pip): {', '.join(differ)} "
+                    f"its own venv ({shown(venv, repo)}, made by its `make setup` with pip): {', '.join(differ)} "
                     "differ from the current ones")
 
 

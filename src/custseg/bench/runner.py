@@ -209,7 +209,7 @@ def run_bench(sizes: list[str], out_dir: Path, *, notebook_max_lines: int = 10_0
     against = None
     if baseline:
         against = baseline_commit.prepare(baseline, PROJECT_DIR)
-        meta["baseline"] = against.meta()
+        meta["baseline"] = against.meta(PROJECT_DIR)
         if not {"project", "no-change", "new-batch"} & set(runs):
             raise ValueError("--baseline needs at least one of the project runs: project, no-change, new-batch")
     for folder in (PROJECT_DIR, *([against.path] if against else [])):  # no pip install inside a measured build
@@ -312,21 +312,20 @@ def checks(summary: list[dict]) -> list[str]:
                      + ("holds" if peak <= MAX_PEAK_MB else f"NOT MET ({peak - MAX_PEAK_MB:,.0f} MB over)"))
     else:
         lines.append("50M: project build: not measured (or failed)")
-    if ten and ten.get("project_over_baseline") is not None:
-        r = ten["project_over_baseline"]
-        lines.append(f"10M: project/baseline = {r} (target <= {MAX_PROJECT_OVER_BASELINE}): "
-                     + ("holds" if r <= MAX_PROJECT_OVER_BASELINE
-                        else f"NOT MET ({r / MAX_PROJECT_OVER_BASELINE:.2f}x over)"))
-    else:
-        lines.append("10M: project/baseline: not measured (--baseline)")
-    if ten and ten.get("no_change_over_full") is not None:
-        r = ten["no_change_over_full"]
-        lines.append(f"10M: no-change rebuild / full build = {r} (target <= {MAX_NO_CHANGE_OVER_FULL}): "
-                     + ("holds" if r <= MAX_NO_CHANGE_OVER_FULL
-                        else f"NOT MET ({r / MAX_NO_CHANGE_OVER_FULL:.2f}x over)"))
-    else:
-        lines.append("10M: no-change rebuild / full build: not measured")
+    lines.append(_at_most(ten, "project_over_baseline", "10M: project/baseline", MAX_PROJECT_OVER_BASELINE,
+                          " (--baseline)"))
+    lines.append(_at_most(ten, "no_change_over_full", "10M: no-change rebuild / full build",
+                          MAX_NO_CHANGE_OVER_FULL))
     return lines
+
+
+def _at_most(row: dict | None, key: str, label: str, target: float, how: str = "") -> str:
+    """One check line: ``row[key]`` against an upper target."""
+    if not row or row.get(key) is None:
+        return f"{label}: not measured{how}"
+    r = row[key]
+    return (f"{label} = {r} (target <= {target}): "
+            + ("holds" if r <= target else f"NOT MET ({r / target:.2f}x over)"))
 
 
 def _fmt(value, spec: str) -> str:
@@ -373,7 +372,7 @@ def render_baseline(summary: list[dict], meta: dict) -> list[str]:
     base = meta.get("baseline", {})
     short = base.get("short", "")
     lines = ["## Baseline", "",
-             f"project: {meta.get('project_commit', '?')}, `make build` of {PROJECT_DIR}; baseline: commit "
+             f"project: {meta.get('project_commit', '?')}, `make build` of the project folder; baseline: commit "
              f"{base.get('commit', '?')} (`--baseline {base.get('requested', '?')}`), `make build` of its worktree "
              f"{base.get('path', '?')} with its own package (PYTHONPATH=<worktree>/src) and "
              f"{base.get('venv_note', '?')}. "

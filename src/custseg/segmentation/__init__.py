@@ -10,17 +10,15 @@ Modules (one idea each):
 * :mod:`~custseg.segmentation.naming` - readable segment names
 * :mod:`~custseg.segmentation.profiles` - segment profiles
 * :mod:`~custseg.segmentation.scoring` - nearest centroid from the centroids table (reference for SQL)
-* :mod:`~custseg.segmentation.population` - customers versus the general population
 """
 
 from custseg.segmentation.fit import SegmentationResult, fit_segments
 from custseg.segmentation.inputs import SegmentationInputError
 from custseg.segmentation.k_selection import choose_k, evaluate_k, select_k
 from custseg.segmentation.naming import name_segments
-from custseg.segmentation.population import compare_with_population, comparison_table
 from custseg.segmentation.scoring import assign_from_centroids
 
 __all__ = [
-    "SegmentationInputError", "SegmentationResult", "assign_from_centroids", "choose_k", "compare_with_population",
-    "comparison_table", "evaluate_k", "fit_segments", "name_segments", "select_k",
+    "SegmentationInputError", "SegmentationResult", "assign_from_centroids", "choose_k", "evaluate_k",
+    "fit_segments", "name_segments", "select_k",
 ]
