@@ -1,7 +1,7 @@
 -- Per snapshot and customer, what the clean order lines ordered before the snapshot's as-of date say:
 -- first/last order, distinct purchase invoices, gross purchases, returns, and the CLV summary that
 -- lifetimes.utils.summary_data_from_transaction_data(freq='D') returns with observation_period_end =
--- as_of_date (purchase lines only: a return is not a purchase event).
+-- as_of_date (macro clv_purchase_summary; purchase lines only: a return is not a purchase event).
 with order_line_totals as (
     select * from {{ ref('int_order_line_totals') }}
 ),
@@ -60,28 +60,19 @@ returns as (
     group by snapshot_name, customer_id
 ),
 
-purchase_days as (
+purchase_lines as (
     select
         snapshot_name,
+        as_of_date,
         customer_id,
         ordered_on,
-        sum(line_amount) as day_revenue,
-        row_number() over (partition by snapshot_name, customer_id order by ordered_on) as day_number
+        line_amount
     from snapshot_lines
     where not is_return
-    group by snapshot_name, customer_id, ordered_on
 ),
 
-purchase_day_summary as (
-    select
-        snapshot_name,
-        customer_id,
-        count(*) - 1 as frequency_repeat,
-        min(ordered_on) as first_purchase_on,
-        max(ordered_on) as last_purchase_on,
-        sum(case when day_number > 1 then day_revenue else 0 end) as repeat_revenue
-    from purchase_days
-    group by snapshot_name, customer_id
+clv_summary as (
+    {{ clv_purchase_summary('purchase_lines', keys=['snapshot_name']) }}
 ),
 
 final as (
@@ -96,20 +87,15 @@ final as (
         cast(purchases.gross_revenue + coalesce(returns.returned_amount, 0) as double) as monetary,
         {{ dbt.datediff('purchases.last_order_at', 'snapshots.as_of_date', 'day') }} as recency_days,  -- noqa: LT05
         {{ dbt.datediff('purchases.first_order_at', 'snapshots.as_of_date', 'day') }} as tenure_days,  -- noqa: LT05
-        purchase_day_summary.frequency_repeat,
-        {{ dbt.datediff('purchase_day_summary.first_purchase_on', 'purchase_day_summary.last_purchase_on', 'day') }}  -- noqa: LT05
-            as recency_clv,
-        {{ dbt.datediff('purchase_day_summary.first_purchase_on', 'snapshots.as_of_date', 'day') }} as t_days,  -- noqa: LT05
-        case
-            when purchase_day_summary.frequency_repeat > 0
-                then cast(purchase_day_summary.repeat_revenue as double) / purchase_day_summary.frequency_repeat
-            else 0
-        end as monetary_value
+        clv_summary.frequency_repeat,
+        clv_summary.recency_clv,
+        clv_summary.t_days,
+        clv_summary.monetary_value
     from purchases
     inner join snapshots on purchases.snapshot_name = snapshots.snapshot_name
-    inner join purchase_day_summary
-        on purchases.snapshot_name = purchase_day_summary.snapshot_name
-        and purchases.customer_id = purchase_day_summary.customer_id
+    inner join clv_summary
+        on purchases.snapshot_name = clv_summary.snapshot_name
+        and purchases.customer_id = clv_summary.customer_id
     left join returns
         on purchases.snapshot_name = returns.snapshot_name
         and purchases.customer_id = returns.customer_id
