@@ -139,7 +139,7 @@
             "select line from read_csv('" ~ path ~ "', header = false, auto_detect = false, "
             ~ "columns = {'line': 'VARCHAR'}, delim = '\x1f', quote = '', escape = '', encoding = "
             ~ dbt.string_literal(options.encoding) ~ ", max_line_size = " ~ options.max_line_size | int
-            ~ ", strict_mode = false) limit 2") -%}
+            ~ ", strict_mode = false, ignore_errors = true) limit 2") -%}
         {%- if lines.rows | length < 2 -%}
             {{ exceptions.raise_compiler_error(
                 label ~ ": raw file '" ~ path ~ "' has a header line but no data line. Export the data again, "
@@ -150,7 +150,7 @@
         {%- for index in range(width) -%}{%- do names.append("'c" ~ index ~ "': 'VARCHAR'") -%}{%- endfor -%}
         {%- set header_row = run_query(
             "select * from read_csv('" ~ path ~ "', header = false, auto_detect = false, null_padding = true, "
-            ~ "columns = {" ~ names | join(', ') ~ "}, " ~ raw_csv_reader_options(options) ~ ") limit 1") -%}
+            ~ "columns = {" ~ names | join(', ') ~ "}, " ~ raw_csv_reader_options(options) ~ ", ignore_errors = true) limit 1") -%}
         {%- set header = [] -%}
         {%- for value in header_row.rows[0] -%}{%- do header.append(value) -%}{%- endfor -%}
         {%- for _ in range(header | length) if header and header[-1] is none -%}{%- do header.pop() -%}{%- endfor -%}
