@@ -172,7 +172,35 @@
         "drop table if exists " ~ table ~ "_errors",
         "drop table if exists " ~ table ~ "_scans",
         "{{ raw_export_create(" ~ table | tojson ~ ", " ~ pattern | tojson ~ ", " ~ options | tojson ~ ") }}",
+        "{{ raw_export_check_tail(" ~ table | tojson ~ ", " ~ pattern | tojson ~ ", " ~ options | tojson ~ ") }}",
     ]) }}
+{%- endmacro %}
+
+{#- A quote opened and never closed swallows every later line of its file into one field: the reader returns
+    them as one record with too few fields, so those lines would be lost inside one quarantined row. When a
+    file's last record has too few fields and a field that goes on after a line break, stop, naming the file.
+    (An unclosed quote on the last line holds no later line: it is quarantined as that line.) Returns a no-op. -#}
+{% macro raw_export_check_tail(table, pattern, options) -%}
+    {%- if execute -%}
+        {%- set names = run_query("select * from " ~ table ~ " limit 0").column_names -%}
+        {%- set width = names | select('in', ['filename', 'parsed_row']) | list | length -%}
+        {%- set width = names | length - width - 1 -%}
+        {%- set joined = [] -%}
+        {%- for index in range(width) -%}{%- do joined.append("coalesce(c" ~ index ~ ", '')") -%}{%- endfor -%}
+        {%- set found = run_query(
+            "select filename, parsed_row - min_row + 1 from (select *, min(parsed_row) over (partition by filename) "
+            ~ "as min_row, max(parsed_row) over (partition by filename) as max_row from " ~ table ~ ") "
+            ~ "where parsed_row = max_row and c" ~ (width - 1) ~ " is null and regexp_matches("
+            ~ joined | join(' || ') ~ ", '\n[^\n]') order by 1 limit 1") -%}
+        {%- if found.rows -%}
+            {{ exceptions.raise_compiler_error(
+                options.label ~ ": raw file '" ~ found.rows[0][0] ~ "': a quote (" ~ options.quote ~ ") opened "
+                ~ "on data line " ~ found.rows[0][1] ~ " or before is never closed, so the reader took every "
+                ~ "later line into that field. Fix: close the quote in the export, or set quote to a character "
+                ~ "the file does not use.") }}
+        {%- endif -%}
+    {%- endif -%}
+    select 1
 {%- endmacro %}
 
 {% macro raw_export_create(table, pattern, options) -%}

@@ -141,7 +141,7 @@ def test_german_export_of_online_retail_gives_the_same_customer_rfm(shared_data,
     proc = subprocess.run(
         ["make", "--no-print-directory", "-o", ".venv/.installed", "build", "DATASET=user", f"RAW_DATA_DIR={raw}",
          f"MAPPING={tmp_path / 'mapping.yml'}", f"WAREHOUSE_DIR={warehouse}", f"DBT_TARGET_PATH={tmp_path / 'target'}",
-         f"DBT_LOG_PATH={tmp_path / 'logs'}", "DBT_ARGS=--select +customer_rfm"],
+         f"DBT_LOG_PATH={tmp_path / 'logs'}", "DBT_ARGS=--select +customer_rfm --indirect-selection cautious"],
         cwd=repo_root, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]
     sql = "select customer_id, recency_days, frequency, monetary from customer_rfm order by customer_id"

@@ -190,7 +190,9 @@ def cp1252_corpus() -> Corpus:
 
 
 def stopping_corpora() -> dict[str, Corpus]:
-    """Inputs that must stop the build, each with the fragments its message must hold (file, column, fix)."""
+    """Inputs that must stop the build, each with the fragments its message must hold (file, column or line, fix).
+    An unterminated quote on the last line is quarantined (cleaning_corpus); one before other lines would swallow
+    them into its field, so it stops the build instead of losing them."""
     good = _line("536365", "85123A", "6", "2.55", "2010-12-01 08:26:00")
     duplicate = HEADER[:7] + ["Quantity"]  # the country column also named quantity
     mixed = [HEADER, _line("536365", "85123A", "6", "2.55", "13/01/2011 08:26"),
@@ -207,6 +209,10 @@ def stopping_corpora() -> dict[str, Corpus]:
             {"date_formats": ["%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M"]},
             expected_error=["transactions.csv", "'ordered_at'", "no single date format parses every date",
                             "%d/%m/%Y %H:%M parses 1", "%m/%d/%Y %H:%M parses 1", "of 2"]),
+        "unterminated_quote_mid_file": Corpus(
+            {"user/transactions.csv": (_csv([HEADER, good]) + '536366,"85123A,LANTERN,6,2.55,2010-12-01 08:27:00,17850,UK\n'
+                                       + _csv([good, good])).encode()}, {},
+            expected_error=["transactions.csv': a quote", "on data line 2 or before is never closed", "close the quote"]),
         "cp1252_euro": Corpus(
             {"user/transactions.csv": _csv([HEADER, _line("536365", "85123A", "6", "2.55 €", "2010-12-01 08:26:00")]
                                            ).encode("cp1252")},
