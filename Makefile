@@ -22,7 +22,18 @@ STAMP  := $(VENV)/.installed
 # (src/custseg/fit_cache.py; a plain `dbt build` uses the same folder).
 # dbt's target folder is ./target, or DBT_TARGET_PATH if set (dbt reads it itself).
 DBT_ENV := DBT_PROFILES_DIR=. CUSTSEG_DB_PATH=$(WAREHOUSE_DIR)/$(DATASET).duckdb
+# MAPPING=<file.yml>: the mapping of a user's export (DATASET=user; keys in models/staging/user/_user__sources.yml),
+# merged by custseg.dbt_vars into the one --vars dict (dbt keeps only the last --vars, which would drop `dataset`).
+# A mapping file that cannot be read stops make here, with the helper's message naming the file.
+MAPPING ?=
+ifneq ($(MAPPING),)
+MAPPING_VARS := $(shell $(BIN)/python -m custseg.dbt_vars --dataset $(DATASET) --raw-data-dir $(RAW_DATA_DIR) \
+	--mapping $(MAPPING))
+$(if $(MAPPING_VARS),,$(error MAPPING=$(MAPPING) could not be merged into the vars (see the message above)))
+DBT_VARS := --vars '$(subst ','\'',$(MAPPING_VARS))'
+else
 DBT_VARS := --vars '{dataset: $(DATASET), raw_data_dir: $(RAW_DATA_DIR)}'
+endif
 # Extra dbt arguments, e.g. DBT_ARGS=--full-refresh after the raw files were rewritten.
 DBT_ARGS ?=
 # The recipes that run dbt find it in the virtualenv, as a user with it active does.

@@ -1,15 +1,17 @@
 {#- Cleaning rules for customer profiles, one macro each; limits and mappings live in seeds
     (seeds/cleaning/), so the rule and its numbers are in one place. Each returns a SQL expression. -#}
 
-{#- True when a value lies outside the plausible range of seed customer_value_limits for limit_name
-    (e.g. birth_year before 1901, income 666,666). Null values are not implausible, just missing. -#}
-{% macro is_implausible(value_column, limit_name) -%}
+{#- True when a value lies outside the plausible range of a limits seed for limit_name (seed
+    customer_value_limits: birth_year before 1901, income 666,666; seed order_line_limits: quantity and
+    unit_price). Null values are not implausible, just missing; NaN and infinities are (NaN sorts above
+    every number in DuckDB and Spark). -#}
+{% macro is_implausible(value_column, limit_name, limits_seed='customer_value_limits') -%}
     coalesce(
         {{ value_column }} < (
-            select min_plausible from {{ ref('customer_value_limits') }} where column_name = '{{ limit_name }}'
+            select min_plausible from {{ ref(limits_seed) }} where column_name = '{{ limit_name }}'
         )
         or {{ value_column }} > (
-            select max_plausible from {{ ref('customer_value_limits') }} where column_name = '{{ limit_name }}'
+            select max_plausible from {{ ref(limits_seed) }} where column_name = '{{ limit_name }}'
         ),
         false
     )

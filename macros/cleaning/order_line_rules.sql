@@ -23,3 +23,25 @@
         )
     )
 {%- endmacro %}
+
+{#- The window of plausible order dates, var order_date_window {earliest, days_after_build}: from
+    `earliest` (default 1990-01-01) up to the end of the build's wall-clock day (UTC) plus `days_after_build`
+    (default 1). A line dated outside it (2999-12-31, 1900-01-01) is quarantined, so it never moves the
+    as-of date. Returns [first plausible timestamp, first implausible timestamp] as SQL literals. -#}
+{% macro order_date_window() -%}
+    {%- set window = var('order_date_window', {}) or {} -%}
+    {%- set earliest = window.get('earliest', '1990-01-01') | string -%}
+    {%- set days_after = window.get('days_after_build', 1) | int -%}
+    {%- set build_day = modules.datetime.datetime.strptime(run_started_at.strftime('%Y-%m-%d'), '%Y-%m-%d') -%}
+    {%- set latest = (build_day + modules.datetime.timedelta(days=days_after + 1)).strftime('%Y-%m-%d') -%}
+    {{ return([
+        "cast(" ~ dbt.string_literal(earliest) ~ " as timestamp)",
+        "cast(" ~ dbt.string_literal(latest) ~ " as timestamp)",
+    ]) }}
+{%- endmacro %}
+
+{#- An order date outside order_date_window(). -#}
+{% macro is_implausible_order_date(date_column) -%}
+    {%- set window = order_date_window() -%}
+    coalesce({{ date_column }} < {{ window[0] }} or {{ date_column }} >= {{ window[1] }}, false)
+{%- endmacro %}

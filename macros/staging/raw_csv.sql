@@ -89,3 +89,130 @@
     union all
     select * from unparseable_lines
 {%- endmacro %}
+
+{#- Reading a transactions export with a fixed dialect, no sniffing (DuckDB-only: a source reader).
+    DuckDB's sniffer stops the whole build on one odd line (mixed LF/CRLF, an unterminated quote) and
+    names columns after a header it parsed itself; here the dialect comes from the mapping (`options`:
+    delimiter, quote, escape, encoding, max_line_size, strict_mode) and every column is read as text under
+    a positional name c0, c1, ... (so a header holding `"` or a duplicate name cannot break the SQL).
+
+    raw_csv_reader_options(options) returns the read_csv arguments of that dialect.
+    (options.label names the data set in messages.)
+    raw_csv_header(label, pattern, options) checks the files (one at least, none empty, none header-only,
+    every header equal to the first, no byte a latin-1 read rejects) and returns the first file's header.
+    raw_export_load_hooks(table, pattern, options) returns the pre-hooks that load <table> (and its
+    store_rejects tables, as raw_csv_load_hooks does); read them with raw_csv_lines. -#}
+
+{% macro raw_csv_reader_options(options) -%}
+    delim = {{ dbt.string_literal(options.delimiter) }}, quote = {{ dbt.string_literal(options.quote) }},
+    escape = {{ dbt.string_literal(options.escape) }}, encoding = {{ dbt.string_literal(options.encoding) }},
+    max_line_size = {{ options.max_line_size | int }}, strict_mode = {{ 'true' if options.strict_mode else 'false' }}
+{%- endmacro %}
+
+{% macro raw_csv_header(label, pattern, options) -%}
+    {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- set files = run_query("select filename, size from read_blob('" ~ pattern ~ "') order by filename") -%}
+    {%- if files.rows | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            label ~ ": no raw file matches '" ~ pattern ~ "'. Put the file there, or set RAW_DATA_DIR "
+            ~ "(var raw_data_dir) / the path of the mapping to where it is.") }}
+    {%- endif -%}
+    {%- set ns = namespace(first=none) -%}
+    {%- for file in files.rows -%}
+        {%- set path = file[0] -%}
+        {%- if file[1] == 0 -%}
+            {{ exceptions.raise_compiler_error(label ~ ": raw file '" ~ path ~ "' is empty (0 bytes).") }}
+        {%- endif -%}
+        {%- if options.encoding == 'latin-1' and not path.endswith('.gz') -%}
+            {#- cp1252 = latin-1 but for bytes 0x80-0x9f (euro sign, curly quotes, dashes), which DuckDB
+                reads only with its encodings extension; stop here with the file named instead. -#}
+            {%- set c1 = run_query("select regexp_matches(content::varchar, '\\\\x[89][0-9A-F]') from read_blob('"
+                                   ~ path ~ "')") -%}
+            {%- if c1.rows[0][0] -%}
+                {{ exceptions.raise_compiler_error(
+                    label ~ ": raw file '" ~ path ~ "' holds cp1252 characters outside latin-1 (bytes 0x80-0x9F: "
+                    ~ "euro sign, curly quotes, dashes), which DuckDB cannot read without its encodings extension. "
+                    ~ "Fix: save the export as UTF-8 (or Excel 'Unicode text') and set encoding: utf-8 (utf-16).") }}
+            {%- endif -%}
+        {%- endif -%}
+        {%- set lines = run_query(
+            "select line from read_csv('" ~ path ~ "', header = false, auto_detect = false, "
+            ~ "columns = {'line': 'VARCHAR'}, delim = '\x1f', quote = '', escape = '', encoding = "
+            ~ dbt.string_literal(options.encoding) ~ ", max_line_size = " ~ options.max_line_size | int
+            ~ ", strict_mode = false, ignore_errors = true) limit 2") -%}
+        {%- if lines.rows | length < 2 -%}
+            {{ exceptions.raise_compiler_error(
+                label ~ ": raw file '" ~ path ~ "' has a header line but no data line. Export the data again, "
+                ~ "or remove the file.") }}
+        {%- endif -%}
+        {%- set width = lines.rows[0][0].split(options.delimiter) | length -%}
+        {%- set names = [] -%}
+        {%- for index in range(width) -%}{%- do names.append("'c" ~ index ~ "': 'VARCHAR'") -%}{%- endfor -%}
+        {%- set header_row = run_query(
+            "select * from read_csv('" ~ path ~ "', header = false, auto_detect = false, null_padding = true, "
+            ~ "columns = {" ~ names | join(', ') ~ "}, " ~ raw_csv_reader_options(options) ~ ", ignore_errors = true) limit 1") -%}
+        {%- set header = [] -%}
+        {%- for value in header_row.rows[0] -%}{%- do header.append(value) -%}{%- endfor -%}
+        {%- for _ in range(header | length) if header and header[-1] is none -%}{%- do header.pop() -%}{%- endfor -%}
+        {%- if ns.first is none -%}
+            {%- set ns.first = header -%}
+        {%- elif header != ns.first -%}
+            {{ exceptions.raise_compiler_error(
+                label ~ ": raw file '" ~ path ~ "' has another header than '" ~ files.rows[0][0] ~ "' ("
+                ~ header | join(' | ') ~ " instead of " ~ ns.first | join(' | ')
+                ~ "). Fix: export every file with the same columns, or load them as separate paths.") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(ns.first) }}
+{%- endmacro %}
+
+{% macro raw_export_load_hooks(table, pattern, options) -%}
+    {#- The create statement is rendered when the hook runs: it needs the header, read at execute time. -#}
+    {{ return([
+        "drop table if exists " ~ table ~ "_errors",
+        "drop table if exists " ~ table ~ "_scans",
+        "{{ raw_export_create(" ~ table | tojson ~ ", " ~ pattern | tojson ~ ", " ~ options | tojson ~ ") }}",
+        "{{ raw_export_check_tail(" ~ table | tojson ~ ", " ~ pattern | tojson ~ ", " ~ options | tojson ~ ") }}",
+    ]) }}
+{%- endmacro %}
+
+{#- A quote opened and never closed swallows every later line of its file into one field: the reader returns
+    them as one record with too few fields, so those lines would be lost inside one quarantined row. When a
+    file's last record has too few fields and a field that goes on after a line break, stop, naming the file.
+    (An unclosed quote on the last line holds no later line: it is quarantined as that line.) Returns a no-op. -#}
+{% macro raw_export_check_tail(table, pattern, options) -%}
+    {%- if execute -%}
+        {%- set names = run_query("select * from " ~ table ~ " limit 0").column_names -%}
+        {%- set width = names | select('in', ['filename', 'parsed_row']) | list | length -%}
+        {%- set width = names | length - width - 1 -%}
+        {%- set joined = [] -%}
+        {%- for index in range(width) -%}{%- do joined.append("coalesce(c" ~ index ~ ", '')") -%}{%- endfor -%}
+        {%- set found = run_query(
+            "select filename, parsed_row - min_row + 1 from (select *, min(parsed_row) over (partition by filename) "
+            ~ "as min_row, max(parsed_row) over (partition by filename) as max_row from " ~ table ~ ") "
+            ~ "where parsed_row = max_row and c" ~ (width - 1) ~ " is null and regexp_matches("
+            ~ joined | join(' || ') ~ ", '\n[^\n]') order by 1 limit 1") -%}
+        {%- if found.rows -%}
+            {{ exceptions.raise_compiler_error(
+                options.label ~ ": raw file '" ~ found.rows[0][0] ~ "': a quote (" ~ options.quote ~ ") opened "
+                ~ "on data line " ~ found.rows[0][1] ~ " or before is never closed, so the reader took every "
+                ~ "later line into that field. Fix: close the quote in the export, or set quote to a character "
+                ~ "the file does not use.") }}
+        {%- endif -%}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
+
+{% macro raw_export_create(table, pattern, options) -%}
+    {%- set header = raw_csv_header(options.label, pattern, options) -%}
+    {#- One column more than the header, padded with null (empty fields read as ''): a line with too many
+        fields fills it, a line with too few leaves its last column null, and transactions_from_csv quarantines
+        both. (strict_mode = false, the default, is what reads files mixing LF and CRLF line ends.) -#}
+    {%- set names = [] -%}
+    {%- for index in range(header | length + 1) -%}{%- do names.append("'c" ~ index ~ "': 'VARCHAR'") -%}{%- endfor -%}
+    create or replace temp table {{ table }} as
+    select *, row_number() over () as parsed_row
+    from read_csv('{{ pattern }}', header = true, auto_detect = false, columns = { {{- names | join(', ') -}} },
+        {{ raw_csv_reader_options(options) }}, null_padding = true, nullstr = chr(1), filename = true,
+        store_rejects = true, rejects_table = '{{ table }}_errors', rejects_scan = '{{ table }}_scans')
+{%- endmacro %}

@@ -1,11 +1,19 @@
 {#- Returns the mapping that loads a user's transactions export (data set `user`): var('user_mapping')
-    over these defaults. Keys: path (file or glob under raw_data_dir), delimiter, date_formats
-    (strptime formats tried in order), source_name, columns {canonical column: header name in the
-    file}. Documented with an example in models/staging/user/_user__sources.yml. -#}
+    over these defaults, with `encoding` normalised to the name DuckDB's CSV reader knows (utf-8, utf-16,
+    latin-1) and `label` ('user', for messages) added. Every key is documented with an example per common
+    export in models/staging/user/_user__sources.yml. -#}
 {% macro user_mapping() -%}
     {%- set defaults = {
         'path': 'user/transactions.csv',
         'delimiter': ',',
+        'quote': '"',
+        'escape': '"',
+        'encoding': 'utf-8',
+        'max_line_size': 2097152,
+        'strict_mode': false,
+        'decimal_separator': '.',
+        'thousands_separator': '',
+        'currency_symbols': [],
         'date_formats': ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d'],
         'source_name': 'user',
         'columns': {
@@ -19,7 +27,17 @@
             'country': 'country',
         },
     } -%}
+    {#- Names a user may write for the encodings DuckDB reads without an extension. cp1252 (Windows
+        "ANSI", most German and UK ERP exports) is latin-1 but for bytes 0x80-0x9F: it is read as latin-1,
+        and a file holding one of those bytes (the euro sign, curly quotes) stops with its name. -#}
+    {%- set encodings = {
+        'utf-8': 'utf-8', 'utf8': 'utf-8', 'utf-8-sig': 'utf-8', 'utf-8 with bom': 'utf-8',
+        'utf-16': 'utf-16', 'utf16': 'utf-16', 'utf-16le': 'utf-16', 'unicode': 'utf-16',
+        'latin-1': 'latin-1', 'latin1': 'latin-1', 'iso-8859-1': 'latin-1',
+        'cp1252': 'latin-1', 'windows-1252': 'latin-1',
+    } -%}
     {%- set given = var('user_mapping', {}) or {} -%}
+    {%- if given is string -%}{%- set given = fromyaml(given) or {} -%}{%- endif -%}
     {%- set unknown = given.keys() | reject('in', defaults.keys()) | list -%}
     {%- if unknown -%}
         {{ exceptions.raise_compiler_error(
@@ -29,5 +47,15 @@
     {%- do mapping.update(defaults) -%}
     {%- do mapping.update(given) -%}
     {%- if mapping.date_formats is string -%}{% do mapping.update({'date_formats': [mapping.date_formats]}) %}{%- endif -%}
+    {%- if mapping.currency_symbols is string -%}
+        {%- do mapping.update({'currency_symbols': [mapping.currency_symbols]}) -%}
+    {%- endif -%}
+    {%- set encoding = (mapping.encoding | string | lower | trim) -%}
+    {%- if encoding not in encodings -%}
+        {{ exceptions.raise_compiler_error(
+            "user_mapping.encoding: " ~ mapping.encoding | tojson ~ " is not supported; use one of "
+            ~ encodings.keys() | join(', ') ~ " (UTF-16 BE and other code pages: save the export as UTF-8).") }}
+    {%- endif -%}
+    {%- do mapping.update({'encoding': encodings[encoding], 'label': 'user'}) -%}
     {{ return(mapping) }}
 {%- endmacro %}

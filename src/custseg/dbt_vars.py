@@ -21,3 +21,54 @@ def parse_var(value):
             except (ValueError, SyntaxError):
                 continue
     return value
+
+
+def build_vars(dataset: str, raw_data_dir: str, mapping_file: str | None = None) -> dict:
+    """The one ``--vars`` dict of a build: ``dataset`` and ``raw_data_dir``, plus ``user_mapping`` read from
+    ``mapping_file`` (YAML, the keys of macros/staging/user_mapping.sql) when given.
+
+    dbt keeps only the last ``--vars`` of a command line, so a mapping passed as a second ``--vars`` would drop
+    ``dataset``; merged here, it can never replace the data set's vars. Raises ValueError naming the file when
+    it is not a YAML mapping or sets ``dataset`` / ``raw_data_dir`` itself.
+    """
+    variables = {"dataset": dataset, "raw_data_dir": raw_data_dir}
+    if mapping_file:
+        import yaml
+
+        with open(mapping_file, encoding="utf-8") as f:
+            mapping = yaml.safe_load(f)
+        if not isinstance(mapping, dict):
+            raise ValueError(f"mapping file {mapping_file}: expected a YAML mapping (path, delimiter, columns, ...), "
+                             f"got {type(mapping).__name__}")
+        clashing = sorted({"dataset", "raw_data_dir"} & set(mapping))
+        if clashing:
+            raise ValueError(f"mapping file {mapping_file}: remove {', '.join(clashing)}; they come from "
+                             "DATASET= and RAW_DATA_DIR= (dbt: --vars dataset / raw_data_dir)")
+        if dataset != "user":
+            raise ValueError(f"mapping file {mapping_file}: MAPPING describes a user export; build it with "
+                             f"DATASET=user (not {dataset})")
+        variables["user_mapping"] = mapping
+    return variables
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m custseg.dbt_vars --dataset user --raw-data-dir DIR [--mapping FILE]`` prints the JSON of
+    :func:`build_vars` for ``dbt build --vars "$(...)"`` (what ``make build MAPPING=FILE`` runs)."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m custseg.dbt_vars", description=main.__doc__)
+    parser.add_argument("--dataset", required=True)
+    parser.add_argument("--raw-data-dir", required=True)
+    parser.add_argument("--mapping", default=None)
+    args = parser.parse_args(argv)
+    try:
+        print(json.dumps(build_vars(args.dataset, args.raw_data_dir, args.mapping)))
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -100,6 +100,9 @@ flagged as (
         coalesce(new_lines.quantity < 0 and not {{ is_cancellation('new_lines.invoice_id') }}, false)
             as is_unexplained_negative,
         new_lines.ordered_at is null as is_missing_date,
+        {{ is_implausible_order_date('new_lines.ordered_at') }} as has_implausible_date,
+        {{ is_implausible('new_lines.quantity', 'quantity', 'order_line_limits') }} as has_implausible_quantity,
+        {{ is_implausible('new_lines.unit_price', 'unit_price', 'order_line_limits') }} as has_implausible_unit_price,
         (
             batch_duplicates.source_row is not null
             {%- if is_incremental() %}
@@ -122,6 +125,9 @@ classified as (
         *,
         case
             when parse_error is not null then parse_error
+            when has_implausible_date then 'implausible_date'
+            when has_implausible_quantity then 'implausible_quantity'
+            when has_implausible_unit_price then 'implausible_unit_price'
             when is_missing_date then 'missing_date'
             when is_missing_customer then 'missing_customer_id'
             when is_exact_duplicate then 'exact_duplicate'

@@ -1,17 +1,17 @@
 -- A user's own transactions export, canonical order-line shape, loaded through the mapping in
--- var('user_mapping') (see _user__sources.yml for the format and an example): no SQL to edit.
+-- var('user_mapping') (see _user__sources.yml for every key and an example per common export): no SQL to edit.
 {%- set mapping = user_mapping() %}
 {%- set pattern = var('raw_data_dir') ~ '/' ~ mapping.path %}
 {{ config(
     materialized='table',
-    pre_hook=raw_csv_load_hooks('raw_user_lines', pattern, mapping.delimiter, true),
+    pre_hook=raw_export_load_hooks('raw_user_lines', pattern, mapping),
 ) }}
 
 {{ transactions_from_csv(
     source_name=mapping.source_name,
     raw_table='raw_user_lines',
     pattern=pattern,
-    delimiter=mapping.delimiter,
+    options=mapping,
     columns=mapping.columns,
     date_formats=mapping.date_formats,
 ) }}

@@ -60,7 +60,7 @@ DATASETS: dict[str, dict] = {
                              "log1p": ["total_spend", "income"]},
     "coil2000": {"features": ["recency_days", "frequency", "monetary"],
                  "log1p": ["recency_days", "frequency", "monetary"]},
-    "user": {"features": SAMPLE_FEATURES,
+    "user": {"features": ["recency_days", "frequency", "monetary", "average_order_value"],
              "log1p": ["recency_days", "frequency", "monetary", "average_order_value"]},
 }
 
