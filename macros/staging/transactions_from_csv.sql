@@ -55,7 +55,7 @@ typed as (
 final as (
     select
         '{{ source_name }}' as source_name,
-        {{ file_basename('filename') }} as source_file,
+        {{ raw_file_path('filename') }} as source_file,
         cast(source_row as bigint) as source_row,
         invoice_id,
         stock_code,
