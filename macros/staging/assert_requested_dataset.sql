@@ -19,7 +19,9 @@
             ~ "raw_data_dir and the rest in one --vars (make build DATASET=" ~ db_stem ~ " RAW_DATA_DIR=<dir> "
             ~ "does), or point CUSTSEG_DB_PATH at warehouse/" ~ dataset ~ ".duckdb. Nothing was built or published.") }}
     {%- endif -%}
-    {%- set loaded = custseg_built_relation('int_order_lines__loaded_files') -%}
+    {%- set classified = custseg_built_relation('int_order_lines__classified') -%}
+    {%- set loaded = adapter.get_relation(database=classified.database, schema=classified.schema,
+                                          identifier='int_order_lines__loaded_files') if classified else none -%}
     {%- if check_loaded and loaded is not none -%}
         {%- set response, found = adapter.execute(
                 "select distinct dataset from " ~ loaded ~ " order by dataset", auto_begin=False, fetch=True) -%}

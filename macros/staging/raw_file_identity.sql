@@ -1,8 +1,9 @@
 {#- A raw file's identity is its content: its size and the SHA-256 of its bytes (custseg.raw_input.files,
     registered as SQL functions by the profile's plugin custseg.raw_input.dbt_plugin). The incremental order
     lines (int_order_lines__classified, int_order_line_totals) read only each file's lines beyond those loaded,
-    so a file changed in place would be served stale. int_order_lines__loaded_files records the identity of
-    every file loaded; assert_raw_files_unchanged (an on-run-start hook, before any node runs) stops the build
+    so a file changed in place would be served stale. record_loaded_raw_files, the post-hook of
+    int_order_lines__classified (in the merge's transaction, whatever the selection), records the identity of
+    every file loaded in the table int_order_lines__loaded_files; assert_raw_files_unchanged (an on-run-start hook, before any node runs) stops the build
     when a loaded file is gone, shorter, or its loaded bytes differ, naming the file and the command that
     rebuilds it. A file that only grew (appended lines) keeps its first bytes and stays incremental. -#}
 
@@ -62,6 +63,32 @@
               ~ " DBT_ARGS=--full-refresh") }}
 {%- endmacro %}
 
+{#- The table of loaded raw files, beside the incremental order lines (relation classified). -#}
+{% macro loaded_raw_files_relation(classified) -%}
+    {{ return(api.Relation.create(database=classified.database, schema=classified.schema,
+                                  identifier='int_order_lines__loaded_files')) }}
+{%- endmacro %}
+
+{#- Post-hook of int_order_lines__classified: the table of the raw files it holds lines of, each with the data set
+    and read settings it was loaded with, its size and SHA-256 as it is now (after the merge every line of each
+    file is loaded; a digest the on-run-start check computed is reused, not read again) and its last row. -#}
+{% macro record_loaded_raw_files() -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    create or replace table {{ loaded_raw_files_relation(this) }} as
+    select
+        source_file,
+        cast('{{ var("dataset") }}' as {{ dbt.type_string() }}) as dataset,
+        cast('{{ raw_read_settings() | replace("'", "''") }}' as {{ dbt.type_string() }}) as read_settings,
+        cast({{ raw_file_bytes(raw_file_full_path('source_file')) }} as {{ dbt.type_bigint() }}) as file_bytes,
+        {{ raw_file_digest(raw_file_full_path('source_file')) }} as content_hash,
+        rows_loaded
+    from (
+        select source_file, max(source_row) as rows_loaded
+        from {{ this }}
+        group by source_file
+    ) as loaded
+{%- endmacro %}
+
 {#- The relation of a model of this project by name, as it is in the warehouse now (none if not built). -#}
 {% macro custseg_built_relation(model_name) -%}
     {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ model_name) -%}
@@ -73,17 +100,19 @@
     loaded with other read settings, or a raw file it loaded changed. Skipped by --full-refresh, which rebuilds
     the incremental tables from the files as they are. Returns no SQL. -#}
 {% macro assert_raw_files_unchanged() -%}
-    {%- if not execute or flags.WHICH not in ('build', 'run', 'test', 'retry') -%}{{ return('') }}{%- endif -%}
+    {%- if not execute or flags.WHICH not in ('build', 'run', 'retry') -%}{{ return('') }}{%- endif -%}
     {%- do assert_requested_dataset(check_loaded=not flags.FULL_REFRESH) -%}
     {%- if flags.FULL_REFRESH -%}{{ return('') }}{%- endif -%}
     {%- set classified = custseg_built_relation('int_order_lines__classified') -%}
-    {%- set loaded = custseg_built_relation('int_order_lines__loaded_files') -%}
+    {%- set loaded = adapter.get_relation(database=classified.database, schema=classified.schema,
+                                          identifier='int_order_lines__loaded_files') if classified else none -%}
     {%- set fix = " Nothing was built. Rebuild from the files as they are now: " ~ raw_rebuild_command() -%}
     {%- if classified is none -%}{{ return('') }}{%- endif -%}
     {%- if loaded is none -%}
         {{ exceptions.raise_compiler_error(
             "custseg: " ~ classified ~ " holds order lines but the warehouse has no record of the raw files they "
-            ~ "came from (int_order_lines__loaded_files), so a changed file could not be detected." ~ fix) }}
+            ~ "came from (int_order_lines__loaded_files, written by this version), so a changed file could not be "
+            ~ "detected." ~ fix) }}
     {%- endif -%}
     {%- set checked = run_query(
         "select source_file, read_settings, file_bytes, rows_loaded, "

@@ -24,7 +24,7 @@ from custseg.raw_input import files
 from custseg.serving import publish
 
 slow = pytest.mark.slow
-SELECT = ["--select", "+int_order_lines__loaded_files", "--indirect-selection", "cautious"]
+SELECT = ["--select", "+int_order_lines__classified", "--indirect-selection", "cautious"]
 
 
 def build(root, raw, dataset="online_retail", check=True, extra_vars=None, args=()):

@@ -15,7 +15,7 @@ from custseg.generate.corpus_trust import change_middle_quantity_parquet
 
 pytestmark = pytest.mark.slow
 
-SELECT = ["--select", "+int_order_lines__loaded_files", "--indirect-selection", "cautious"]
+SELECT = ["--select", "+int_order_lines__classified", "--indirect-selection", "cautious"]
 
 
 def _build(raw, root, check=True, args=(), dataset="sample"):
