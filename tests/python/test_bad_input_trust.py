@@ -128,6 +128,13 @@ def test_vars_given_twice_builds_and_publishes_nothing(tmp_path):
     assert not (tmp_path / "warehouse" / "serving").exists()
     assert table_contents(tmp_path / "warehouse" / "user.duckdb") == {}
 
+    # `make publish` with the same mistake (no on-run-start there): the publish itself refuses.
+    published = run_dbt("run-operation", dataset="sample", raw_data_dir=raw,
+                        db_path=tmp_path / "warehouse" / "user.duckdb", target_path=tmp_path / "target",
+                        args=["publish_serving_copy"], check=False)
+    assert "the warehouse of data set 'user'" in failure_text(published)
+    assert not (tmp_path / "warehouse" / "serving").exists()
+
 
 @slow
 def test_same_file_name_in_two_folders_loads_both_and_a_changed_mapping_stops(tmp_path):

@@ -8,8 +8,9 @@
 -- is an exact duplicate when an identical line was loaded before or comes earlier in the same batch
 -- (the first loaded copy is kept; a full refresh keeps the first by source_file, source_row, which is
 -- the same copy unless a new file sorts before an old one). A rewritten or deleted file stops the next
--- build (the post-hook below) until `dbt build --full-refresh`. Duplicates compare the ten values themselves (nulls equal), so the check
--- is exact; no hashed key is stored (a 32-character md5 per line cost a third of this model's time).
+-- build (the post-hook below) until `dbt build --full-refresh`. Duplicates compare the ten values themselves
+-- (nulls equal), so the check is exact; no hashed key is stored (a 32-character md5 per line cost a third
+-- of this model's time).
 -- Only lines whose hash of the ten values repeats in the batch can be copies of each other, so the
 -- value-by-value comparison (a window over every value) runs on those few lines instead of on every line:
 -- at 10M lines the model took 20 s with the window over all of them, 13 s this way.
