@@ -127,9 +127,11 @@ def _stamp_pid(name: str) -> int | None:
     return int(tail) if tail.isdigit() else None
 
 
-def _is_running(pid: int | None) -> bool:
+def _is_publishing(pid: int | None) -> bool:
+    """Whether process ``pid`` may still be publishing: alive, and not this one (a process publishes one copy at
+    a time, so its own leftovers are from a publish that ended)."""
     if pid is None or pid == os.getpid():
-        return pid is not None
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -141,13 +143,13 @@ def _is_running(pid: int | None) -> bool:
 
 def remove_stale(paths: ServingPaths) -> list[Path]:
     """Remove what killed publishes of ``paths.dataset`` left: new serving files (and their ``.wal``) and pending
-    reports whose process is gone. A publish still running (its process id, in the name, is alive) keeps its
+    reports whose process is gone. A publish still running in another process (its id ends the names) keeps its
     files; the Parquet folders are pruned by the link swap. Returns what was removed."""
     removed: list[Path] = []
     candidates = [*paths.serving_dir.glob(f".{paths.dataset}{TMP_MARK}*"),
                   *paths.report.parent.glob(f".{paths.report.name}.publishing-*")]
     for stale in candidates:
-        if not _is_running(_stamp_pid(stale.name)):
+        if not _is_publishing(_stamp_pid(stale.name)):
             stale.unlink(missing_ok=True)
             removed.append(stale)
     return removed
