@@ -3,9 +3,10 @@
     lines (int_order_lines__classified, int_order_line_totals) read only each file's lines beyond those loaded,
     so a file changed in place would be served stale. record_loaded_raw_files, the post-hook of
     int_order_lines__classified (in the merge's transaction, whatever the selection), records the identity of
-    every file loaded in the table int_order_lines__loaded_files; assert_raw_files_unchanged (an on-run-start hook, before any node runs) stops the build
-    when a loaded file is gone, shorter, or its loaded bytes differ, naming the file and the command that
-    rebuilds it. A file that only grew (appended lines) keeps its first bytes and stays incremental. -#}
+    every file loaded in the table int_order_lines__loaded_files; assert_raw_files_unchanged (an on-run-start
+    hook, before any node runs) stops the build when a loaded file is gone, shorter, or its loaded bytes
+    differ, naming the file and the command that rebuilds it. A file that only grew (appended lines) keeps its
+    first bytes and stays incremental. -#}
 
 {#- SQL for the size in bytes of the raw file at path_sql (null when missing). -#}
 {% macro raw_file_bytes(path_sql) -%}
@@ -98,11 +99,11 @@
 
 {#- on-run-start (dbt_project.yml): stop before any node runs when the warehouse holds another data set, was
     loaded with other read settings, or a raw file it loaded changed. Skipped by --full-refresh, which rebuilds
-    the incremental tables from the files as they are. Returns no SQL. -#}
+    the incremental tables from the files as they are, and off DuckDB (no identity there). Returns no SQL. -#}
 {% macro assert_raw_files_unchanged() -%}
     {%- if not execute or flags.WHICH not in ('build', 'run', 'retry') -%}{{ return('') }}{%- endif -%}
     {%- do assert_requested_dataset(check_loaded=not flags.FULL_REFRESH) -%}
-    {%- if flags.FULL_REFRESH -%}{{ return('') }}{%- endif -%}
+    {%- if flags.FULL_REFRESH or target.type != 'duckdb' -%}{{ return('') }}{%- endif -%}
     {%- set classified = custseg_built_relation('int_order_lines__classified') -%}
     {%- set loaded = adapter.get_relation(database=classified.database, schema=classified.schema,
                                           identifier='int_order_lines__loaded_files') if classified else none -%}
