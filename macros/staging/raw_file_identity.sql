@@ -37,7 +37,7 @@
 
 {#- SQL for the full path of a raw file from its reference (raw_file_path: relative to raw_data_dir). -#}
 {% macro raw_file_full_path(source_file_sql) -%}
-    '{{ ((var('raw_data_dir') | string).rstrip('/') ~ '/') | replace("'", "''") }}' || {{ source_file_sql }}
+    '{{ (raw_data_root().rstrip('/') ~ '/') | replace("'", "''") }}' || {{ source_file_sql }}
 {%- endmacro %}
 
 {#- Text of the settings that decide how the order lines' raw files are read (which files, how they are parsed):
