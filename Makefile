@@ -98,6 +98,15 @@ BENCH_SIZES ?= 100k,1m,10m,50m
 bench: setup
 	$(BIN)/custseg bench --sizes $(BENCH_SIZES) --out bench/results
 
-## clean: remove dbt's target, the warehouses, the fit cache, the serving copies and the reports
+## clean: remove dbt's target, the warehouses, the fit cache, the serving copies and the reports;
+## `make clean DATASET=<name>` removes that data set's warehouse, serving copy, Parquet folder and report only
 clean:
-	rm -rf target logs $(WAREHOUSE_DIR)/*.duckdb $(WAREHOUSE_DIR)/fit_cache $(WAREHOUSE_DIR)/serving $(WAREHOUSE_DIR)/reports
+ifeq ($(origin DATASET),command line)
+	rm -rf $(WAREHOUSE_DIR)/$(DATASET).duckdb $(WAREHOUSE_DIR)/$(DATASET).duckdb.wal \
+		$(WAREHOUSE_DIR)/serving/$(DATASET).duckdb $(WAREHOUSE_DIR)/serving/$(DATASET).previous.duckdb \
+		$(WAREHOUSE_DIR)/serving/$(DATASET) $(WAREHOUSE_DIR)/serving/.$(DATASET).* $(WAREHOUSE_DIR)/reports/$(DATASET).html \
+		$(WAREHOUSE_DIR)/reports/.$(DATASET).html.*
+else
+	rm -rf target logs $(WAREHOUSE_DIR)/*.duckdb $(WAREHOUSE_DIR)/*.duckdb.wal $(WAREHOUSE_DIR)/fit_cache \
+		$(WAREHOUSE_DIR)/serving $(WAREHOUSE_DIR)/reports
+endif

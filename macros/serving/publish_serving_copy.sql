@@ -59,6 +59,7 @@
         {%- endif -%}
     {%- endif -%}
 
+    {%- do assert_requested_dataset() -%}  {#- the data set built is the one asked for, or nothing is published -#}
     {%- set public = custseg_public_models() -%}
     {%- set built = custseg_query_column(
             "select database_name || '.' || schema_name || '.' || table_name from duckdb_tables() "

@@ -111,18 +111,10 @@
 
 {% macro raw_csv_header(label, pattern, options) -%}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set files = run_query("select filename, size from read_blob('" ~ pattern ~ "') order by filename") -%}
-    {%- if files.rows | length == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            label ~ ": no raw file matches '" ~ pattern ~ "'. Put the file there, or set RAW_DATA_DIR "
-            ~ "(var raw_data_dir) / the path of the mapping to where it is.") }}
-    {%- endif -%}
+    {%- set files = raw_files_checked(label, pattern) -%}
     {%- set ns = namespace(first=none) -%}
     {%- for file in files.rows -%}
         {%- set path = file[0] -%}
-        {%- if file[1] == 0 -%}
-            {{ exceptions.raise_compiler_error(label ~ ": raw file '" ~ path ~ "' is empty (0 bytes).") }}
-        {%- endif -%}
         {%- if options.encoding == 'latin-1' and not path.endswith('.gz') -%}
             {#- cp1252 = latin-1 but for bytes 0x80-0x9f (euro sign, curly quotes, dashes), which DuckDB
                 reads only with its encodings extension; stop here with the file named instead. -#}

@@ -114,7 +114,7 @@ chosen_formats as (
             when parsed_{{ loop.index0 }} = parseable then {{ loop.index0 }}
             {%- endfor %}
             else cast(error(
-                '{{ options.label }}: raw file ''' || {{ file_basename('filename') }} || ''' column '
+                '{{ options.label }}: raw file ''' || {{ raw_file_path('filename') }} || ''' column '
                 || '''{{ date_column | replace("'", "''") }}'': no single date format parses every date ('
                 {%- for date_format in formats %}
                 || '{{ date_format | replace("'", "''") }} parses ' || parsed_{{ loop.index0 }} || '{{ ", " if not loop.last }}'
@@ -141,7 +141,7 @@ dated as (
 final as (
     select
         '{{ source_name }}' as source_name,
-        {{ file_basename('filename') }} as source_file,
+        {{ raw_file_path('filename') }} as source_file,
         cast(source_row as bigint) as source_row,
         invoice_id,
         stock_code,

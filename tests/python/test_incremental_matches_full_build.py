@@ -81,6 +81,6 @@ def test_incremental_build_after_new_files_equals_full_build(tmp_path):
     con = duckdb.connect(str(incremental / "wh.duckdb"), read_only=True)
     flagged = con.execute("""
         select count(*) filter (where is_exact_duplicate), count(*)
-        from int_order_lines__classified where source_file = 'part-99999-repeats.parquet'""").fetchone()
+        from int_order_lines__classified where source_file = 'order_lines/part-99999-repeats.parquet'""").fetchone()
     con.close()
     assert flagged == (repeats, repeats)  # every copied line is a duplicate of a loaded one (or of its twin)

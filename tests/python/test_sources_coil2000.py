@@ -18,8 +18,8 @@ def warehouse(full_build):
 
 def test_households_per_file(warehouse):
     assert warehouse.execute("select source_file, raw_rows, clean_rows, unaccounted_rows from source_reconciliation "
-                             "order by 1").fetchall() == [("ticdata2000.txt", 5_822, 5_822, 0),
-                                                          ("ticeval2000.txt", 4_000, 4_000, 0)]
+                             "order by 1").fetchall() == [("coil2000_insurance/ticdata2000.txt", 5_822, 5_822, 0),
+                                                          ("coil2000_insurance/ticeval2000.txt", 4_000, 4_000, 0)]
 
 
 def test_caravan_responses(warehouse):

@@ -7,9 +7,10 @@
 -- last source_row already loaded from it (a new Parquet part or rows appended to a file). A new line
 -- is an exact duplicate when an identical line was loaded before or comes earlier in the same batch
 -- (the first loaded copy is kept; a full refresh keeps the first by source_file, source_row, which is
--- the same copy unless a new file sorts before an old one). A rewritten or deleted file needs
--- `dbt build --full-refresh`. Duplicates compare the ten values themselves (nulls equal), so the check
--- is exact; no hashed key is stored (a 32-character md5 per line cost a third of this model's time).
+-- the same copy unless a new file sorts before an old one). A rewritten or deleted file stops the next
+-- build (the post-hook below) until `dbt build --full-refresh`. Duplicates compare the ten values themselves
+-- (nulls equal), so the check is exact; no hashed key is stored (a 32-character md5 per line cost a third
+-- of this model's time).
 -- Only lines whose hash of the ten values repeats in the batch can be copies of each other, so the
 -- value-by-value comparison (a window over every value) runs on those few lines instead of on every line:
 -- at 10M lines the model took 20 s with the window over all of them, 13 s this way.
@@ -19,7 +20,9 @@
 {%- set line_hash -%}
     hash({{ compared | join(', ') }})
 {%- endset %}
-{{ config(materialized='incremental', on_schema_change='fail') }}
+-- The post-hook records the identity of every raw file loaded (macros/staging/raw_file_identity.sql), in the
+-- same transaction as the merge: the next build checks the files against it before any node runs.
+{{ config(materialized='incremental', on_schema_change='fail', post_hook="{{ record_loaded_raw_files() }}") }}
 
 with order_lines as (
     select * from {{ ref('int_order_lines') }}

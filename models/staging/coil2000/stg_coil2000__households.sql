@@ -65,7 +65,7 @@ households as (
 final as (
     select
         'coil2000' as source_name,
-        {{ file_basename('filename') }} as source_file,
+        {{ raw_file_path('filename') }} as source_file,
         cast(source_row as bigint) as source_row,
         part || '_' || cast(source_row as varchar) as customer_id,
         part = 'train' as is_training,

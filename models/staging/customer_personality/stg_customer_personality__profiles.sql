@@ -55,7 +55,7 @@ typed as (
 final as (
     select
         'customer_personality' as source_name,
-        {{ file_basename('filename') }} as source_file,
+        {{ raw_file_path('filename') }} as source_file,
         cast(source_row as bigint) as source_row,
         cast(id as varchar) as customer_id,
         trim(raw_education) as education,

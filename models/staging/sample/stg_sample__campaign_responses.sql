@@ -6,7 +6,7 @@ with responses as (
 renamed as (
     select
         'sample' as source_name,
-        {{ file_basename('filename') }} as source_file,
+        {{ raw_file_path('filename') }} as source_file,
         cast(file_row_number + 1 as bigint) as source_row,
         cast(customer_id as varchar) as customer_id,
         cast(campaign_id as varchar) as campaign_id,

@@ -10,7 +10,7 @@ population as (
 renamed as (
     select
         'sample' as source_name,
-        {{ file_basename('customers.filename') }} as source_file,
+        {{ raw_file_path('customers.filename') }} as source_file,
         cast(customers.file_row_number + 1 as bigint) as source_row,
         cast(customers.customer_id as varchar) as customer_id,
         cast(customers.person_id as varchar) as person_id,

@@ -6,7 +6,7 @@ with source as (
 renamed as (
     select
         'sample' as source_name,
-        {{ file_basename('filename') }} as source_file,
+        {{ raw_file_path('filename') }} as source_file,
         cast(file_row_number + 1 as bigint) as source_row,
         cast(invoice_no as varchar) as invoice_id,
         cast(stock_code as varchar) as stock_code,

@@ -10,7 +10,7 @@ customers as (
 renamed as (
     select
         'sample' as source_name,
-        {{ file_basename('population.filename') }} as source_file,
+        {{ raw_file_path('population.filename') }} as source_file,
         cast(population.file_row_number + 1 as bigint) as source_row,
         cast(population.person_id as varchar) as person_id,
         cast(population.education as varchar) as education,

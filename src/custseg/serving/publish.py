@@ -116,11 +116,43 @@ def begin(db_path: Path | str, dataset: str) -> Path:
     """
     paths = ServingPaths.of(db_path, dataset)
     paths.serving_dir.mkdir(parents=True, exist_ok=True)
-    for stale in paths.serving_dir.glob(f".{dataset}{TMP_MARK}*"):
-        if not stale.name.endswith(".wal"):
-            _remove_db(stale)
+    remove_stale(paths)
     threading.Thread(target=importlib.import_module, args=("custseg.report.build",), daemon=True).start()
     return paths.serving_dir / f".{dataset}{TMP_MARK}{time.time_ns()}-{os.getpid()}"
+
+
+def _stamp_pid(name: str) -> int | None:
+    """The process id that ends a publish's temporary name (``...-<time_ns>-<pid>[.wal]``), or None."""
+    tail = name.removesuffix(".wal").rpartition("-")[2]
+    return int(tail) if tail.isdigit() else None
+
+
+def _is_publishing(pid: int | None) -> bool:
+    """Whether process ``pid`` may still be publishing: alive, and not this one (a process publishes one copy at
+    a time, so its own leftovers are from a publish that ended)."""
+    if pid is None or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale(paths: ServingPaths) -> list[Path]:
+    """Remove what killed publishes of ``paths.dataset`` left: new serving files (and their ``.wal``) and pending
+    reports whose process is gone. A publish still running in another process (its id ends the names) keeps its
+    files; the Parquet folders are pruned by the link swap. Returns what was removed."""
+    removed: list[Path] = []
+    candidates = [*paths.serving_dir.glob(f".{paths.dataset}{TMP_MARK}*"),
+                  *paths.report.parent.glob(f".{paths.report.name}.publishing-*")]
+    for stale in candidates:
+        if not _is_publishing(_stamp_pid(stale.name)):
+            stale.unlink(missing_ok=True)
+            removed.append(stale)
+    return removed
 
 
 def _tables_largest_first(con: duckdb.DuckDBPyConnection) -> list[str]:
