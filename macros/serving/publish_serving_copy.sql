@@ -40,6 +40,11 @@
     functions that the profile's plugin registers (custseg.serving.dbt_plugin). -#}
 {% macro duckdb__publish_serving_copy(results) -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- if project_name != 'custseg' -%}  {#- a package of another project: its build, its serving -#}
+        {% do log("custseg: no serving copy: custseg is a package of " ~ project_name
+                  ~ ", whose warehouse holds custseg's tables in schema " ~ var('custseg_schema', 'custseg'), info=true) %}
+        {{ return('') }}
+    {%- endif -%}
     {%- if results is not none -%}
         {%- if flags.WHICH not in ('build', 'run', 'retry') -%}{{ return('') }}{%- endif -%}
         {%- if flags.EMPTY -%}

@@ -1,11 +1,10 @@
 """Every DuckDB 1.x client opens the serving copy: the newest 1.x on PyPI (requirements/clients.txt) and the
 oldest (requirements/clients-oldest.txt), each installed from the package registry into its own venv (made
-once, cached under the warehouse folder), read every row of every public table and of its Parquet export, and
+once per requirements file, cached: tests/python/venvs.py), read every row of every public table and of its Parquet export, and
 get the same rows as the project's own DuckDB."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -16,6 +15,8 @@ import pytest
 
 from custseg.serving import public_tables
 
+from venvs import cached_venv
+
 pytestmark = pytest.mark.slow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -24,16 +25,8 @@ CLIENTS = ["clients.txt", "clients-oldest.txt"]
 
 
 def client_python(requirements: Path) -> Path:
-    """The Python of a venv holding exactly ``requirements``, made on first use under warehouse/clients/."""
-    key = hashlib.sha256(requirements.read_bytes()).hexdigest()[:12]
-    venv = REPO_ROOT / "warehouse" / "clients" / f"{requirements.stem}-{key}"
-    python, done = venv / "bin" / "python", venv / ".installed"
-    if not done.is_file():
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "-r", str(requirements)], check=True)
-        done.touch()
-    return python
+    """The Python of a venv holding exactly ``requirements``."""
+    return cached_venv(requirements.stem, requirements.read_text(), ["-r", str(requirements)])
 
 
 def read_with(python: Path | str, serving) -> dict:
