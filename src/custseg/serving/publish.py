@@ -141,6 +141,9 @@ def begin(db_path: Path | str, dataset: str) -> Path:
         if not stale.name.endswith(".wal"):
             _remove_db(stale)
     threading.Thread(target=importlib.import_module, args=("custseg.report.build",), daemon=True).start()
+    prefix = str(paths.serving_dir / f".{dataset}{TMP_MARK}")
+    for abandoned in [key for key in _HEARTBEATS if key.startswith(prefix)]:  # a publish that never finished
+        _stop_heartbeat(Path(abandoned))
     new_db = paths.serving_dir / f".{dataset}{TMP_MARK}{time.time_ns()}-{os.getpid()}"
     _start_heartbeat(new_db, dataset).stage = "copying the public tables into the new file"
     return new_db
