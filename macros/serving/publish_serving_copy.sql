@@ -40,6 +40,11 @@
     functions that the profile's plugin registers (custseg.serving.dbt_plugin). -#}
 {% macro duckdb__publish_serving_copy(results) -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- if project_name != 'custseg' -%}  {#- a package of another project: its build, its serving -#}
+        {% do log("custseg: no serving copy: custseg is a package of " ~ project_name
+                  ~ ", whose warehouse holds custseg's tables in schema " ~ var('custseg_schema', 'custseg'), info=true) %}
+        {{ return('') }}
+    {%- endif -%}
     {%- if results is not none -%}
         {%- if flags.WHICH not in ('build', 'run', 'retry') -%}{{ return('') }}{%- endif -%}
         {%- if flags.EMPTY -%}
@@ -81,7 +86,12 @@
     {%- set begun = custseg_publish_call('custseg_publish_begin', [db_path, dataset]) -%}
     {%- set new_db = 'custseg_serving_new' -%}
     {% do adapter.execute("detach database if exists " ~ new_db, auto_begin=False) %}
-    {% do adapter.execute("attach " ~ custseg_sql_literal(begun['new_db']) ~ " as " ~ new_db, auto_begin=False) %}
+    {#- Written in the storage format of an older DuckDB (var serving_storage_version, default v1.0.0): every
+        DuckDB 1.x client, the CLI and the drivers BI tools bundle, opens the serving copy; the build's own
+        DuckDB reads it too. -#}
+    {% do adapter.execute("attach " ~ custseg_sql_literal(begun['new_db']) ~ " as " ~ new_db
+                          ~ " (storage_version " ~ custseg_sql_literal(custseg_serving_storage_version()) ~ ")",
+                          auto_begin=False) %}
     {%- for node in public -%}
         {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias) -%}
         {% do adapter.execute("create table " ~ new_db ~ ".main." ~ adapter.quote(node.alias)
@@ -117,6 +127,12 @@
                                            ~ published['report_errors'] | join('; ')) }}
     {%- endif -%}
     {{ return('') }}
+{%- endmacro %}
+
+{#- The DuckDB storage format of the serving copy: var serving_storage_version (default 'v1.0.0', storage version
+    64, which every DuckDB from 0.10 on reads; DuckDB 2.0's own default is not readable by 1.x). -#}
+{% macro custseg_serving_storage_version() -%}
+    {{ return(var('serving_storage_version', 'v1.0.0')) }}
 {%- endmacro %}
 
 {#- The public models of this project in dbt's graph, sorted by name: access public, built (not ephemeral). -#}

@@ -24,6 +24,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from custseg import progress
+
 ENV_VAR = "CUSTSEG_FIT_CACHE_DIR"
 # The fitting code whose change must invalidate a cached fit.
 CODE_PACKAGES = ("segmentation", "response")
@@ -67,21 +69,29 @@ def fit_key(kind: str, frames, settings) -> str:
 
 
 def memoized(kind: str, key: str, compute):
-    """``compute()``, or its pickled result from an earlier call with the same ``kind``, ``key`` and code."""
+    """``compute()``, or its pickled result from an earlier call with the same ``kind``, ``key`` and code.
+    A fit prints a progress line at least every 15 s (custseg.progress, in dbt's log style)."""
     folder = cache_dir()
     if folder is None:
-        return compute()
+        return _fit(kind, compute)
     path = folder / f"{kind}-{_code_version()}-{key[:32]}.pickle"
     if path.exists():
         try:
             with path.open("rb") as handle:
-                return pickle.load(handle)
+                result = pickle.load(handle)
+            progress.say(f"fit {kind}: loaded from the fit cache ({path.name})")
+            return result
         except Exception as exc:  # noqa: BLE001 - any unreadable file is refitted, never fatal
             warnings.warn(f"fit cache file {path} cannot be read ({type(exc).__name__}: {exc}); fitting again "
                           f"and replacing it", RuntimeWarning, stacklevel=2)
-    result = compute()
+    result = _fit(kind, compute)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
         pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(handle.name, path)  # atomic: a concurrent build never reads half a file
     return result
+
+
+def _fit(kind: str, compute):
+    with progress.heartbeat(f"fit {kind}"):
+        return compute()

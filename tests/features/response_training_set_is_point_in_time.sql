@@ -2,6 +2,12 @@
 -- campaign's mailing: an as-of date after the mailing, a last purchase on or after the as-of date
 -- (recency < 1, order-line data sets), more purchases or past campaigns than the customer has today, or a first order
 -- after the as-of date.
+-- Skipped (no rows, a log line) in a build of a selection without every model it reads (macro
+-- parents_outside_build).
+{%- set outside = parents_outside_build() %}
+{%- if outside %}
+{{ skipped_test(outside) }}
+{%- else %}
 with training as (
     select * from {{ ref('response_training_set') }}
 ),
@@ -40,3 +46,4 @@ where training.as_of_date > target_mailing.mailed_at
     or training.frequency > current_features.frequency
     or training.past_campaign_acceptances > current_features.past_campaign_acceptances
     or (training.frequency > 0 and customer_rfm.first_order_at >= cast(training.as_of_date as timestamp))
+{%- endif %}

@@ -52,3 +52,28 @@ def test_a_chart_query_built_with_sqlalchemy_core(published_sample, engine):
 def test_the_serving_copy_refuses_writes(engine):
     with engine.connect() as conn, pytest.raises(sa.exc.DBAPIError, match="read-only"):
         conn.execute(sa.text("create table scratch as select 1 as x"))
+
+
+def test_the_readmes_absolute_url_works_from_any_folder_with_descriptions(published_sample, repo_root, tmp_path,
+                                                                          monkeypatch):
+    """What a Superset user types: the README's URL form (four slashes: an absolute path, read-only in the URL),
+    from a folder that is not the project's; table and column comments arrive as the descriptions."""
+    import re
+
+    documented = re.findall(r"duckdb:////\S*?serving/sample\.duckdb\?access_mode=read_only", (
+        repo_root / "README.md").read_text())
+    assert documented, "README documents no absolute SQLAlchemy URL of the serving copy"
+    url = documented[0].replace(documented[0].split("duckdb:///")[1].split("?")[0], str(published_sample.serving_db))
+    assert url.startswith("duckdb:////") and url.endswith("?access_mode=read_only")
+    monkeypatch.chdir(tmp_path)
+    engine = sa.create_engine(url)
+    try:
+        inspector = sa.inspect(engine)
+        assert "segment_profiles" in inspector.get_table_names()
+        assert "response rate" in inspector.get_table_comment("segment_profiles")["text"]
+        comments = {c["name"]: c.get("comment") for c in inspector.get_columns("segment_profiles")}
+        assert comments["response_rate"] and "target campaign" in comments["response_rate"]
+        with engine.connect() as conn, pytest.raises(sa.exc.DBAPIError, match="read-only"):
+            conn.execute(sa.text("create table scratch as select 1 as x"))
+    finally:
+        engine.dispose()

@@ -34,3 +34,7 @@ def test_make_docs_writes_the_static_site_with_the_exposures(published_sample, r
     assert "order_lines" in served
     assert served <= documented
     assert "customer_segments_report" in site.read_text(encoding="utf-8")
+    # the docs site opens on the project's overview page (models/_overview.md), not dbt's default
+    assert "doc.custseg.__overview__" in manifest["docs"]
+    assert "customer segments and campaign response, in your warehouse" in manifest["docs"][
+        "doc.custseg.__overview__"]["block_contents"]

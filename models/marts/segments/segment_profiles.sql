@@ -2,7 +2,8 @@
 -- mean_<feature>, the features of segment_centroids, nulls ignored), joined with what marketers act on:
 -- revenue and its share, the response rate of the target campaign, the mean response score, and the predicted
 -- CLV of customer_clv (mean p(alive), expected purchases and value over its horizon, value share). Sums go
--- through exact decimals (macro exact_sum) so two builds give identical figures.
+-- through exact decimals (macro exact_sum) so two builds give identical figures. Customers, revenue and
+-- response rate add up the columns of customer_metrics, as the semantic layer's metrics do (one definition).
 {%- set features = centroid_feature_names(ref('segment_centroids')) %}
 with customer_segments as (
     select * from {{ ref('customer_segments') }}
@@ -12,12 +13,8 @@ customer_features as (
     select * from {{ ref('customer_features') }}
 ),
 
-customer_rfm as (
-    select * from {{ ref('customer_rfm') }}
-),
-
-response_training_set as (
-    select * from {{ ref('response_training_set') }}
+customer_metrics as (
+    select * from {{ ref('customer_metrics') }}
 ),
 
 response_scores as (
@@ -32,13 +29,13 @@ per_segment as (
     select
         customer_segments.segment_id,
         customer_segments.segment_name,
-        count(*) as customers,
+        count(customer_metrics.customer_id) as customers,
         {%- for f in features %}
         {{ exact_sum('customer_features.' ~ f) }} / nullif(count(customer_features.{{ f }}), 0) as mean_{{ f }},
         {%- endfor %}
-        sum(cast(customer_rfm.monetary as decimal(38, 4))) as revenue,
-        count(case when response_training_set.is_labeled then 1 end) as labeled_customers,
-        sum(case when response_training_set.is_labeled then response_training_set.label end) as responders,
+        sum(customer_metrics.revenue) as revenue,
+        cast(sum(customer_metrics.response_mailings) as {{ dbt.type_bigint() }}) as labeled_customers,
+        cast(sum(customer_metrics.responded) as {{ dbt.type_bigint() }}) as responders,
         sum(cast(response_scores.response_probability as decimal(38, 15))) as score_sum,
         count(response_scores.response_probability) as scored_customers,
         count(customer_clv.customer_id) as clv_customers,
@@ -47,8 +44,7 @@ per_segment as (
         {{ exact_sum('customer_clv.expected_value', 6) }} as expected_value
     from customer_segments
     left join customer_features on customer_segments.customer_id = customer_features.customer_id
-    left join customer_rfm on customer_segments.customer_id = customer_rfm.customer_id
-    left join response_training_set on customer_segments.customer_id = response_training_set.customer_id
+    left join customer_metrics on customer_segments.customer_id = customer_metrics.customer_id
     left join response_scores on customer_segments.customer_id = response_scores.customer_id
     left join customer_clv on customer_segments.customer_id = customer_clv.customer_id
     group by customer_segments.segment_id, customer_segments.segment_name

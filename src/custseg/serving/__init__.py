@@ -3,7 +3,7 @@
 - :mod:`.public_tables`  which models are public (``access: public`` in dbt's manifest), with their descriptions
 - :mod:`.publish`        the file work of the on-run-end hook: Parquet exports, report, atomic swap
 - :mod:`.dbt_plugin`     the profile's dbt-duckdb plugin: that work as SQL functions of dbt's connection
-- :mod:`.semantic_layer` run MetricFlow's ``mf query`` against a built warehouse
+- :mod:`.semantic_layer` run MetricFlow's ``mf query`` against the serving copy
 """
 
 from custseg.serving.public_tables import PublicTable, public_tables

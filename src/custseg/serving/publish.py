@@ -31,11 +31,14 @@ import shutil
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from custseg.progress import Beat, heartbeat
 
 TMP_MARK = ".duckdb.tmp-"
 
@@ -108,6 +111,24 @@ def _remove_db(path: Path) -> None:
     Path(f"{path}.wal").unlink(missing_ok=True)
 
 
+# A publish prints a progress line at least every 15 s, in dbt's log style, from begin() (the hook's SQL copy of
+# the tables runs between the two calls) to the end of finish(): one heartbeat per new serving file.
+_HEARTBEATS: dict[str, tuple[ExitStack, Beat]] = {}
+
+
+def _start_heartbeat(new_db: Path, dataset: str) -> Beat:
+    stack = ExitStack()
+    beat = stack.enter_context(heartbeat(f"publishing the serving copy of {dataset}"))
+    _HEARTBEATS[str(new_db)] = (stack, beat)
+    return beat
+
+
+def _stop_heartbeat(new_db: Path) -> None:
+    stack, _ = _HEARTBEATS.pop(str(new_db), (None, None))
+    if stack is not None:
+        stack.close()
+
+
 def begin(db_path: Path | str, dataset: str) -> Path:
     """Make the serving folder of ``db_path``'s warehouse, remove new files an interrupted publish of
     ``dataset`` left there, and return the path of the new serving file (not created: the hook attaches it).
@@ -118,7 +139,12 @@ def begin(db_path: Path | str, dataset: str) -> Path:
     paths.serving_dir.mkdir(parents=True, exist_ok=True)
     remove_stale(paths)
     threading.Thread(target=importlib.import_module, args=("custseg.report.build",), daemon=True).start()
-    return paths.serving_dir / f".{dataset}{TMP_MARK}{time.time_ns()}-{os.getpid()}"
+    prefix = str(paths.serving_dir / f".{dataset}{TMP_MARK}")
+    for abandoned in [key for key in _HEARTBEATS if key.startswith(prefix)]:  # a publish that never finished
+        _stop_heartbeat(Path(abandoned))
+    new_db = paths.serving_dir / f".{dataset}{TMP_MARK}{time.time_ns()}-{os.getpid()}"
+    _start_heartbeat(new_db, dataset).stage = "copying the public tables into the new file"
+    return new_db
 
 
 def _stamp_pid(name: str) -> int | None:
@@ -235,9 +261,17 @@ def finish(new_db: Path | str, db_path: Path | str, dataset: str, *, report: boo
     report is written with that section's error (as ``python -m custseg.report`` does), and the section
     is listed in ``report_errors``.
     """
+    new_db = Path(new_db)
+    try:
+        return _finish(new_db, db_path, dataset, report=report)
+    finally:
+        _stop_heartbeat(new_db)
+
+
+def _finish(new_db: Path, db_path: Path | str, dataset: str, *, report: bool) -> PublishResult:
     started = time.perf_counter()
     paths = ServingPaths.of(db_path, dataset)
-    new_db = Path(new_db)
+    beat = _HEARTBEATS.get(str(new_db), (None, None))[1] or _start_heartbeat(new_db, dataset)
     stamp = new_db.name.rpartition(TMP_MARK)[2] or str(time.time_ns())
     new_parquet_dir = paths.serving_dir / f".{dataset}.parquet-{stamp}"
     pending_report = paths.report.with_name(f".{paths.report.name}.publishing-{stamp}")
@@ -252,10 +286,12 @@ def finish(new_db: Path | str, db_path: Path | str, dataset: str, *, report: boo
             tables = _tables_largest_first(con)
             if not tables:
                 raise RuntimeError(f"{new_db}: no tables to publish")
+            beat.stage = f"exporting {len(tables)} tables to Parquet" + (" and rendering the report" if report else "")
             with ThreadPoolExecutor(max_workers=1) as side:
                 rendering = side.submit(_render_report, new_db, paths, pending_report) if report else None
                 counts = _export_all(con, tables, new_parquet_dir)
                 report_errors = rendering.result() if rendering else []
+        beat.stage = "swapping in the new copy"
         _fsync(new_db)
         os.chmod(new_db, 0o444)
         _keep_previous(paths)
