@@ -117,3 +117,19 @@ def test_coil2000_population_comparison(full_build):
     assert abs(sum(r[2] for r in rows) - 1) < 1e-9 and abs(sum(r[3] for r in rows) - 1) < 1e-9
     for r in rows:
         assert r[4] == pytest.approx(r[3] / r[2])
+
+
+@pytest.mark.parametrize("dataset", ["customer_personality", "coil2000"])
+def test_the_bootstraps_rule_is_the_rule_that_chose(full_build, dataset):
+    # response_selection_estimates re-applies the choice on every resample (custseg.response.selection.choose);
+    # on the full CV means it must pick what the SQL picked (int_response_candidate_summary).
+    import numpy as np
+
+    from custseg.response.selection import choose
+
+    rows = _query(full_build(dataset), "select candidate_position, cv_mean, cv_se, is_chosen, selection_rule "
+                                       "from response_model_metrics where metric = selection_metric "
+                                       "order by candidate_position")
+    means, se = np.array([[r[1] for r in rows]]), np.array([r[2] for r in rows])
+    picked = choose(means, se, rows[0][4], lower_is_better=False)[0]
+    assert rows[picked][3] and sum(r[3] for r in rows) == 1
