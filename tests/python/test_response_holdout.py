@@ -29,9 +29,25 @@ from custseg.response.candidates import Candidate
 from custseg.response.metrics import METRICS, fold_metrics
 from custseg.response.models import inputs, refit
 
-pytestmark = pytest.mark.slow
-
 HOLDOUT_CUSTOMERS = 30_000
+
+
+def test_a_holdout_is_a_fresh_draw_from_the_same_world(tmp_path):
+    spec = WorldSpec(customers=300, seed=42)
+    hold = spec.holdout(300)
+    assert hold.seed == spec.seed and hold.draw_seed != spec.draw_seed and spec.draw_seed == 42
+    generate_world(spec, tmp_path / "w", progress=False)
+    generate_world(hold, tmp_path / "h", progress=False)
+    meta = json.loads((tmp_path / "h" / "world.json").read_text())
+    assert meta["spec"]["customer_seed"] == hold.customer_seed
+    assert "customer_seed" not in json.loads((tmp_path / "w" / "world.json").read_text())["spec"]
+    with duckdb.connect() as con:
+        people = [con.sql(f"select income, birth_year from read_parquet('{tmp_path / d}/population/*.parquet')").df()
+                  for d in ("w", "h")]
+    # other people (nobody's income and birth year come back in order) ...
+    assert not people[0].head(50).reset_index(drop=True).equals(people[1].head(50).reset_index(drop=True))
+    # ... from the same world: the same planted segments, so the same kind of people
+    assert abs(people[0]["income"].mean() / people[1]["income"].mean() - 1) < 0.15
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +96,7 @@ def holdout_figures(root) -> dict:
     return out
 
 
+@pytest.mark.slow
 def test_selection_aware_interval_covers_the_fresh_holdout(built):
     figures = holdout_figures(built)
     assert figures["holdout_customers"] > 10_000

@@ -110,6 +110,24 @@ def test_refits_as_tables_are_scored_like_python(cache):
         models.response_scores_python(df, metrics, stale, nodes, seed_rows(), "sample", FAST)
 
 
+def test_a_chosen_blend_stores_its_components_and_is_explained(cache):
+    df = training_set()
+    metrics = metrics_for(models.response_cv_predictions(df, seed_rows(), "sample", FAST))
+    stored = {c: json.loads(metrics.loc[(metrics["candidate"] == c) & metrics["is_stored"], "params"].iloc[0])
+              for c in ("logit", "hgb")}
+    blend = pd.DataFrame({"candidate_position": [99], "candidate": ["blend"], "cv_mean": [1.0],
+                          "params": [json.dumps(stored, sort_keys=True)], "is_chosen": [True],
+                          "is_best_in_family": [True], "is_stored": [False]})
+    metrics = pd.concat([metrics.assign(is_chosen=False), blend], ignore_index=True)
+    coefficients = models.response_logit_coefficients(df, metrics, seed_rows(), "sample", FAST)
+    nodes = models.response_tree_nodes(df, metrics, seed_rows(), "sample", FAST)
+    importance = models.response_feature_importance(df, metrics, coefficients, nodes, seed_rows(), "sample", FAST)
+    assert importance["model"].unique().tolist() == ["blend"]
+    assert importance.sort_values("importance_rank")["feature_name"].iloc[0] == "monetary"  # the signal
+    python = models.response_scores_python(df, metrics, coefficients, nodes, seed_rows(), "sample", FAST)
+    assert python[["logit_probability", "tree_probability"]].notna().all().all()
+
+
 def test_a_corrupt_cache_file_is_refitted_with_a_warning(cache):
     df = training_set()
     first = models.response_cv_predictions(df, seed_rows(), "sample", FAST)
