@@ -2,15 +2,18 @@
     overrides the data set's default, which overrides the base default. Keys:
       selection_metric    the metric whose CV mean chooses the candidate: roc_auc (default), pr_auc, log_loss,
                           brier, top_decile_lift, hits_top_20pct (log_loss and brier: lower is better)
+      selection_rule      one_se (default: the simplest candidate within one standard error of the best mean) or
+                          best (the best mean); see int_response_candidate_summary
       hits_scale_to       population size hits_top_20pct is scaled to (none = the labeled customers; coil2000: 4000)
       targets_top         campaign_targets size: an integer (count) or a number in (0, 1] (share; 0.2)
       targets_population  who may be targeted: all (default), labeled, unlabeled (coil2000: the 4,000 unlabeled
                           evaluation households)
-    The fit's own settings (features, folds, seed, class weights, sample size) are read by the Python models
+    The fit's own settings (features, folds, repeats, seed, class weights, sample size, bootstraps) are read by the Python models
     (src/custseg/response/settings.py). -#}
 {% macro response_setting(key) -%}
     {%- set base = {
         'selection_metric': 'roc_auc',
+        'selection_rule': 'one_se',
         'hits_scale_to': none,
         'targets_top': 0.2,
         'targets_population': 'all',
@@ -28,6 +31,9 @@
     {%- set value = overrides.get(key, per_dataset.get(var('dataset', 'sample'), {}).get(key, base[key])) -%}
     {%- if key == 'selection_metric' and value not in response_metric_names() -%}
         {{ exceptions.raise_compiler_error("var 'response': selection_metric '" ~ value ~ "' is not one of " ~ response_metric_names()) }}
+    {%- endif -%}
+    {%- if key == 'selection_rule' and value not in ['one_se', 'best'] -%}
+        {{ exceptions.raise_compiler_error("var 'response': selection_rule '" ~ value ~ "' must be one_se or best") }}
     {%- endif -%}
     {%- if key == 'targets_population' and value not in ['all', 'labeled', 'unlabeled'] -%}
         {{ exceptions.raise_compiler_error("var 'response': targets_population '" ~ value ~ "' must be all, labeled or unlabeled") }}

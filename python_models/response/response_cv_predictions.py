@@ -1,4 +1,4 @@
-"""response_cv_predictions: one row per candidate, fold and labeled customer: the out-of-fold probability of
+"""response_cv_predictions: one row per candidate, CV repeat and labeled customer: the out-of-fold probability of
 every candidate (stratified folds on a bounded stratified sample of the labeled customers). response_model_metrics
 (SQL) computes the cross-validated metrics from it and marks the chosen candidate.
 

@@ -1,4 +1,4 @@
-"""response_logit_coefficients: the best logistic candidate (response_model_metrics.is_best_in_family) refit on
+"""response_logit_coefficients: the stored logistic candidate (response_model_metrics.is_stored) refit on
 every labeled customer, as data: one row per feature plus the intercept (transform, impute value, scaler mean and
 scale, coefficient). response_scores scores it in SQL (macro score_response_logit).
 

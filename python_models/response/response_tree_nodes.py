@@ -1,4 +1,4 @@
-"""response_tree_nodes: the best gradient-boosting candidate (response_model_metrics.is_best_in_family) refit on
+"""response_tree_nodes: the stored gradient-boosting candidate (response_model_metrics.is_stored) refit on
 every labeled customer, as data: one row per tree node (feature, threshold in raw units, children, leaf value,
 baseline, link). response_scores scores it in SQL (macro score_response_trees).
 

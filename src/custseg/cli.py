@@ -14,6 +14,8 @@ def _generate(args: argparse.Namespace) -> int:
         spec = WorldSpec.for_order_lines(args.order_lines, seed=args.seed)
     else:
         spec = WorldSpec(customers=args.customers, seed=args.seed)
+    if args.holdout:
+        spec = spec.holdout(spec.customers)
     counts = generate_world(spec, args.out, progress=not args.quiet)
     print(json.dumps({"out": str(args.out), **counts}))
     return 0
@@ -43,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     size.add_argument("--customers", type=int, default=5_000, help="about this many customers (default 5000)")
     size.add_argument("--order-lines", type=int, help="size the world by order lines instead (about)")
     gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--holdout", action="store_true",
+                     help="a fresh draw of customers from the same world (same --seed, another customer seed)")
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
     gen.set_defaults(func=_generate)
 

@@ -12,7 +12,7 @@ from custseg.response import predict_proba_from_coefficients
 from custseg.response import models
 from custseg.response.settings import SQL_KEYS, feature_set, resolve_settings
 
-FAST = {"n_folds": 3}
+FAST = {"n_folds": 3, "n_repeats": 2}
 
 
 def training_set(n=300, seed=0, unlabeled=60):
@@ -39,11 +39,12 @@ def metrics_for(cv: pd.DataFrame) -> pd.DataFrame:
     """What response_model_metrics (SQL) marks, computed here by mean fold ROC-AUC."""
     from sklearn.metrics import roc_auc_score
 
-    auc = cv.groupby(["candidate_position", "candidate", "params", "fold"]).apply(
+    auc = cv.groupby(["candidate_position", "candidate", "params", "cv_repeat", "fold"]).apply(
         lambda g: roc_auc_score(g["label"], g["probability"]), include_groups=False).groupby(level=[0, 1, 2]).mean()
     table = auc.rename("cv_mean").reset_index()
     table["is_chosen"] = table.index == table["cv_mean"].idxmax()
     table["is_best_in_family"] = table.groupby("candidate")["cv_mean"].transform("max") == table["cv_mean"]
+    table["is_stored"] = table["is_best_in_family"]
     return table
 
 
@@ -58,19 +59,24 @@ def test_settings_precedence_and_sql_keys():
     assert seed == {"features": ["age", "monetary"], "log1p": ["monetary"]}
     s = resolve_settings("coil2000", '{"n_folds": 3, "targets_top": 800}', seed)
     assert s["n_folds"] == 3 and s["features"] == ["age", "monetary"] and "targets_top" not in s
-    assert SQL_KEYS == {"selection_metric", "hits_scale_to", "targets_top", "targets_population"}
+    assert SQL_KEYS == {"selection_metric", "selection_rule", "hits_scale_to", "targets_top", "targets_population"}
     with pytest.raises(ValueError, match="unknown key"):
         resolve_settings("sample", {"k": 3})
 
 
-def test_cv_predictions_one_row_per_candidate_and_labeled_customer_whatever_the_row_order():
+def test_cv_predictions_one_row_per_candidate_repeat_and_labeled_customer_whatever_the_row_order():
     df = training_set()
     cv = models.response_cv_predictions(df, seed_rows(), "sample", FAST)
     labeled = int(df["is_labeled"].sum())
     n_candidates = cv["candidate_position"].nunique()
-    assert len(cv) == n_candidates * labeled and n_candidates == 6
-    assert set(cv["fold"]) == {1, 2, 3} and cv["probability"].between(0, 1).all()
-    assert not cv.duplicated(["candidate_position", "customer_id"]).any()
+    assert len(cv) == n_candidates * labeled * 2 and n_candidates == 6
+    assert set(cv["fold"]) == {1, 2, 3} and set(cv["cv_repeat"]) == {1, 2} and cv["probability"].between(0, 1).all()
+    assert not cv.duplicated(["candidate_position", "cv_repeat", "customer_id"]).any()
+    # each repeat is its own shuffle: the folds differ, and repeat 1 is the single-repeat CV itself
+    one = cv[cv["candidate_position"] == 1].pivot(index="customer_id", columns="cv_repeat", values="fold")
+    assert (one[1] != one[2]).any()
+    single = models.response_cv_predictions(df, seed_rows(), "sample", {**FAST, "n_repeats": 1})
+    pd.testing.assert_frame_equal(single, cv[cv["cv_repeat"] == 1].reset_index(drop=True))
     again = models.response_cv_predictions(df.sample(frac=1.0, random_state=3), seed_rows(), "sample", FAST)
     pd.testing.assert_frame_equal(cv, again)
 
@@ -78,7 +84,7 @@ def test_cv_predictions_one_row_per_candidate_and_labeled_customer_whatever_the_
 def test_cv_sample_is_bounded_and_stratified():
     df = training_set(n=2000, unlabeled=0)
     cv = models.response_cv_predictions(df, seed_rows(), "sample", {**FAST, "cv_sample_size": 500})
-    one = cv[cv["candidate_position"] == 1]
+    one = cv[(cv["candidate_position"] == 1) & (cv["cv_repeat"] == 1)]
     assert len(one) == 500
     assert abs(one["label"].mean() - df["label"].astype(float).mean()) < 0.01
 
@@ -98,10 +104,28 @@ def test_refits_as_tables_are_scored_like_python(cache):
 
     assert np.max(np.abs(predict_proba_from_tree_nodes(nodes, raw) - python["tree_probability"].to_numpy())) < 1e-9
     assert json.loads(nodes["params"].iloc[0]) == json.loads(metrics.loc[
-        (metrics["candidate"] == "hgb") & metrics["is_best_in_family"], "params"].iloc[0])
+        (metrics["candidate"] == "hgb") & metrics["is_stored"], "params"].iloc[0])
     stale = coefficients.assign(coefficient=coefficients["coefficient"] * 1.01)
     with pytest.raises(ValueError, match="response_logit_coefficients.*not the model"):
         models.response_scores_python(df, metrics, stale, nodes, seed_rows(), "sample", FAST)
+
+
+def test_a_chosen_blend_stores_its_components_and_is_explained(cache):
+    df = training_set()
+    metrics = metrics_for(models.response_cv_predictions(df, seed_rows(), "sample", FAST))
+    stored = {c: json.loads(metrics.loc[(metrics["candidate"] == c) & metrics["is_stored"], "params"].iloc[0])
+              for c in ("logit", "hgb")}
+    blend = pd.DataFrame({"candidate_position": [99], "candidate": ["blend"], "cv_mean": [1.0],
+                          "params": [json.dumps(stored, sort_keys=True)], "is_chosen": [True],
+                          "is_best_in_family": [True], "is_stored": [False]})
+    metrics = pd.concat([metrics.assign(is_chosen=False), blend], ignore_index=True)
+    coefficients = models.response_logit_coefficients(df, metrics, seed_rows(), "sample", FAST)
+    nodes = models.response_tree_nodes(df, metrics, seed_rows(), "sample", FAST)
+    importance = models.response_feature_importance(df, metrics, coefficients, nodes, seed_rows(), "sample", FAST)
+    assert importance["model"].unique().tolist() == ["blend"]
+    assert importance.sort_values("importance_rank")["feature_name"].iloc[0] == "monetary"  # the signal
+    python = models.response_scores_python(df, metrics, coefficients, nodes, seed_rows(), "sample", FAST)
+    assert python[["logit_probability", "tree_probability"]].notna().all().all()
 
 
 def test_a_corrupt_cache_file_is_refitted_with_a_warning(cache):
@@ -122,7 +146,7 @@ def test_a_data_set_without_labels_gets_empty_tables():
     df["label"] = pd.array([None] * len(df), dtype="Int64")
     cv = models.response_cv_predictions(df, None, "online_retail", FAST)
     assert len(cv) == 0 and list(cv.columns) == list(models.CV_COLUMNS)
-    metrics = pd.DataFrame({"candidate": [], "params": [], "is_chosen": [], "is_best_in_family": []})
+    metrics = pd.DataFrame({"candidate": [], "params": [], "is_chosen": [], "is_stored": []})
     assert len(models.response_logit_coefficients(df, metrics, None, "online_retail", FAST)) == 0
     assert len(models.response_tree_nodes(df, metrics, None, "online_retail", FAST)) == 0
 

@@ -5,7 +5,9 @@ Measured (sklearn 1.9.1, random_state 0, 5 stratified folds):
 - Customer Personality (2,240 customers, 334 responders): chosen hgb (lr 0.05, 150 iterations, 7 leaves)
   CV ROC-AUC 0.909; best logistic (C=1.0) 0.905.
 - CoIL 2000 (5,822 labeled + 4,000 evaluation households): chosen hgb (lr 0.05, 100 iterations, 4 leaves,
-  min 80 per leaf) CV ROC-AUC 0.761 and an estimated 127 hits per top 800 of 4,000 (challenge winner: 121).
+  min 80 per leaf) CV ROC-AUC 0.761 and 127 hits per top 800 of 4,000 by the plain CV mean of the best of six
+  (challenge winner: 121). That figure is optimistic (the winner's curse); the build's selection-aware estimate
+  is in response_model_metrics (tests/python/test_real_data_models.py). Here: better than random targeting.
 """
 
 import numpy as np
@@ -62,7 +64,7 @@ def test_customer_personality_cv_roc_auc_at_least_0_90(shared_data):
     assert len(res.scores) == 2240 and res.gains["customers"].sum() == 2240
 
 
-def test_coil2000_800_targets_and_cv_hits_above_the_challenge_winner(shared_data):
+def test_coil2000_800_targets_and_cv_hits_well_above_random(shared_data):
     folder = shared_data / "coil2000_insurance"
     cols = [f"v{i:02d}" for i in range(1, 86)]
     train = pd.read_csv(folder / "ticdata2000.txt", sep="\t", header=None, names=cols + ["label"])
@@ -79,4 +81,4 @@ def test_coil2000_800_targets_and_cv_hits_above_the_challenge_winner(shared_data
     targets = res.targets(800, population="unlabeled")
     assert len(targets) == 800 and targets["customer_id"].str.startswith("eval_").all()
     assert len(res.scores) == 9822
-    assert hits > 121
+    assert hits > 2 * 800 * 348 / 5822  # twice random targeting (47.8 hits)

@@ -65,3 +65,31 @@ def test_k_larger_than_the_distinct_rows_is_skipped():
     x = np.repeat(np.array([[0.0, 0.0], [5.0, 5.0], [0.0, 9.0]]), 10, axis=0)
     table = evaluate_k(x, range(2, 6), n_init=1)
     assert table["k"].tolist() == [2, 3]
+
+
+def test_rule_keeps_to_the_marketers_range_and_to_stable_k():
+    table = pd.DataFrame({"k": [2, 3, 4, 5, 6], "silhouette": [0.60, 0.40, 0.45, 0.46, 0.30],
+                          "stability": [0.99, 0.90, 0.60, 0.85, 0.95]})
+    assert choose_k(table) == 2  # the library default: the plain silhouette rule
+    assert choose_k(table, segments_min=3) == 5  # k = 4 is within 0.02 of 5 but unstable (0.60 < 0.8)
+    assert choose_k(table, segments_min=3, stability_threshold=0.5) == 4  # now 4 counts: the smaller near-tie
+    assert choose_k(table, segments_min=3, segments_max=4) == 3  # 4 unstable, so 3 alone
+    assert choose_k(table, segments_min=3, stability_threshold=0.99) == 6  # none stable: the most stable
+    assert choose_k(table, segments_min=11) == 2  # a range no k falls in is ignored
+    assert choose_k(table, fixed_k=4, segments_min=5) == 4
+
+
+def test_stability_is_measured_in_the_range_and_separates_real_from_arbitrary_splits():
+    x, _ = make_blobs(n_samples=600, centers=3, n_features=3, cluster_std=0.6, center_box=(-10, 10), random_state=3)
+    k, table = select_k(x, range(2, 8), n_init=3, random_state=0, stability_bootstraps=8, segments_min=3,
+                        segments_max=6)
+    t = table.set_index("k")
+    assert k == 3
+    assert np.isnan(t.loc[2, "stability"]) and np.isnan(t.loc[7, "stability"])
+    assert t.loc[2, "stability_bootstraps"] == 0 and t.loc[3, "stability_bootstraps"] == 8
+    assert t.loc[3, "stability"] > 0.95  # the planted three come back on every resample
+    assert t.loc[3, "stability"] > t.loc[[5, 6], "stability"].max()  # splitting a blob is arbitrary
+    assert t["is_in_range"].tolist() == [False, True, True, True, True, False]
+    again = select_k(x, range(2, 8), n_init=3, random_state=0, stability_bootstraps=8, segments_min=3,
+                     segments_max=6)[1]
+    pd.testing.assert_frame_equal(table, again)

@@ -1,5 +1,6 @@
--- One row per candidate, fold and metric: the metric on the held-out customers of that fold, from their
--- out-of-fold probabilities (response_cv_predictions). Definitions (as scikit-learn computes them):
+-- One row per candidate, CV repeat, fold and metric: the metric on the held-out customers of that fold, from
+-- their out-of-fold probabilities (int_response_cv_candidates: the fitted candidates and the blends).
+-- Definitions (as scikit-learn computes them):
 --   roc_auc          by ranks: (sum of the positives' average ranks - n1 (n1 + 1) / 2) / (n1 n0)
 --   pr_auc           average precision: sum over distinct probabilities, highest first, of
 --                    (positives at that probability / n1) * precision at that threshold
@@ -13,7 +14,7 @@
 {%- set scale_to = response_setting('hits_scale_to') %}
 {%- set float = scoring_double() %}
 with predictions as (
-    select * from {{ ref('response_cv_predictions') }}
+    select * from {{ ref('int_response_cv_candidates') }}
 ),
 
 response_training_set as (
@@ -29,14 +30,15 @@ labeled as (
 ranked as (
     select
         candidate_position,
+        cv_repeat,
         fold,
         customer_id,
         label,
         probability,
-        rank() over (partition by candidate_position, fold order by probability) as rank_low,
-        count(*) over (partition by candidate_position, fold, probability) as tie_count,
+        rank() over (partition by candidate_position, cv_repeat, fold order by probability) as rank_low,
+        count(*) over (partition by candidate_position, cv_repeat, fold, probability) as tie_count,
         row_number() over (
-            partition by candidate_position, fold order by probability desc, customer_id asc
+            partition by candidate_position, cv_repeat, fold order by probability desc, customer_id asc
         ) as position_desc
     from predictions
 ),
@@ -44,16 +46,18 @@ ranked as (
 fold_sizes as (
     select
         candidate_position,
+        cv_repeat,
         fold,
         count(*) as fold_rows,
         sum(label) as positives
     from predictions
-    group by candidate_position, fold
+    group by candidate_position, cv_repeat, fold
 ),
 
 cutoffs as (
     select
         candidate_position,
+        cv_repeat,
         fold,
         fold_rows,
         positives,
@@ -65,6 +69,7 @@ cutoffs as (
 pointwise as (
     select
         ranked.candidate_position,
+        ranked.cv_repeat,
         ranked.fold,
         sum(case when ranked.label = 1 then ranked.rank_low + (ranked.tie_count - 1) / 2.0 end) as positive_rank_sum,
         {{ exact_sum(
@@ -77,31 +82,36 @@ pointwise as (
         sum(case when ranked.position_desc <= cutoffs.top20_rows then ranked.label else 0 end) as top20_hits
     from ranked
     inner join cutoffs
-        on ranked.candidate_position = cutoffs.candidate_position and ranked.fold = cutoffs.fold
-    group by ranked.candidate_position, ranked.fold
+        on
+            ranked.candidate_position = cutoffs.candidate_position
+            and ranked.cv_repeat = cutoffs.cv_repeat
+            and ranked.fold = cutoffs.fold
+    group by ranked.candidate_position, ranked.cv_repeat, ranked.fold
 ),
 
 by_probability as (
     select
         candidate_position,
+        cv_repeat,
         fold,
         probability,
         sum(label) as positives_here,
         count(*) as rows_here
     from predictions
-    group by candidate_position, fold, probability
+    group by candidate_position, cv_repeat, fold, probability
 ),
 
 thresholds as (
     select
         candidate_position,
+        cv_repeat,
         fold,
         positives_here,
         sum(positives_here) over (
-            partition by candidate_position, fold order by probability desc rows unbounded preceding
+            partition by candidate_position, cv_repeat, fold order by probability desc rows unbounded preceding
         ) as true_positives,
         sum(rows_here) over (
-            partition by candidate_position, fold order by probability desc rows unbounded preceding
+            partition by candidate_position, cv_repeat, fold order by probability desc rows unbounded preceding
         ) as predicted_positives
     from by_probability
 ),
@@ -109,16 +119,18 @@ thresholds as (
 average_precision as (
     select
         candidate_position,
+        cv_repeat,
         fold,
         {{ exact_sum('cast(positives_here as ' ~ float ~ ') * true_positives / predicted_positives', 18) }}
         as precision_sum
     from thresholds
-    group by candidate_position, fold
+    group by candidate_position, cv_repeat, fold
 ),
 
 per_fold as (
     select
         cutoffs.candidate_position,
+        cutoffs.cv_repeat,
         cutoffs.fold,
         cutoffs.fold_rows,
         (pointwise.positive_rank_sum - cutoffs.positives * (cutoffs.positives + 1) / 2.0)
@@ -132,10 +144,15 @@ per_fold as (
         * {{ scale_to if scale_to is not none else 'labeled.labeled_customers' }} / cutoffs.fold_rows as hits_top_20pct
     from cutoffs
     inner join pointwise
-        on cutoffs.candidate_position = pointwise.candidate_position and cutoffs.fold = pointwise.fold
+        on
+            cutoffs.candidate_position = pointwise.candidate_position
+            and cutoffs.cv_repeat = pointwise.cv_repeat
+            and cutoffs.fold = pointwise.fold
     inner join average_precision
-        on cutoffs.candidate_position = average_precision.candidate_position
-        and cutoffs.fold = average_precision.fold
+        on
+            cutoffs.candidate_position = average_precision.candidate_position
+            and cutoffs.cv_repeat = average_precision.cv_repeat
+            and cutoffs.fold = average_precision.fold
     cross join labeled
 ),
 
@@ -143,6 +160,7 @@ final as (
     {%- for metric in response_metric_names() %}
     select
         candidate_position,
+        cv_repeat,
         fold,
         '{{ metric }}' as metric,
         fold_rows,

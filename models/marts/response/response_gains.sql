@@ -1,9 +1,11 @@
 -- One row per decile of the chosen candidate's out-of-fold probabilities on the cross-validated labeled
--- customers (response_cv_predictions): every customer is scored by a model that never saw them, so the table
--- estimates what a new mailing would achieve. Deciles: ntile(10) over (probability desc, customer_id).
+-- customers (int_response_cv_candidates, the first CV repeat, so each customer once): every customer is scored
+-- by a model that never saw them, so the table estimates what a new mailing would achieve. Deciles: ntile(10)
+-- over (probability desc, customer_id).
 {%- set float = scoring_double() %}
 with predictions as (
-    select * from {{ ref('response_cv_predictions') }}
+    select * from {{ ref('int_response_cv_candidates') }}
+    where cv_repeat = 1
 ),
 
 chosen as (

@@ -1,6 +1,7 @@
 -- One row per customer of response_training_set, labeled or not: the chosen model's probability of
 -- responding to the target campaign, scored in SQL from the stored model (macro score_response_logit over
--- response_logit_coefficients, or score_response_trees over response_tree_nodes), and its decile:
+-- response_logit_coefficients, or score_response_trees over response_tree_nodes, or for a blend the mean of
+-- the two), and its decile:
 -- ntile(10) over (probability desc, customer_id), 1 = the highest 10 %. Empty without labels.
 with response_training_set as (
     select * from {{ ref('response_training_set') }}
@@ -25,6 +26,7 @@ scored as (
         response_training_set.customer_id,
         case
             when chosen.candidate = 'hgb' then tree_scored.tree_probability
+            when chosen.candidate = 'blend' then (logit_scored.logit_probability + tree_scored.tree_probability) / 2
             else logit_scored.logit_probability
         end as response_probability,
         response_training_set.is_labeled,

@@ -5,6 +5,12 @@ random stream (seeded by ``[seed, chunk_index]``) and is written as its own Parq
 part, so memory stays bounded whatever the size, and the same seed always gives
 byte-identical files.
 
+The world's parameters (the planted segments of :mod:`.segments`, the product catalog, the campaigns and
+how people respond to them) never depend on the seed: the seed only draws the people. So a **holdout**
+(:meth:`WorldSpec.holdout`, ``custseg generate --holdout``) is a fresh draw of customers from the same world:
+the same ``seed``, another ``customer_seed``. Models fitted on the sample world can be scored on it to check
+an estimate against the truth (tests/python/test_response_holdout.py).
+
 Layout written under ``out_dir``::
 
     population/part-00000.parquet     every person, customers included (demographics)
@@ -48,6 +54,7 @@ CAMPAIGNS = (
     ("spring_2025", dt.datetime(2025, 4, 1)),
     ("winter_2026", dt.datetime(2026, 1, 5)),
 )
+HOLDOUT_SEED_OFFSET = 1_000_003  # customer_seed of a holdout = this + seed
 ORDER_LINES_PER_CUSTOMER = 76.0  # approximate mean, used to size a world by order lines
 
 
@@ -57,11 +64,21 @@ class WorldSpec:
 
     customers: int = 5_000
     seed: int = 42
+    customer_seed: int | None = None  # draws the people; None = seed (the world's own customers)
 
     @property
     def population(self) -> int:
         rate = sum(s.population_share * s.customer_propensity for s in SEGMENTS)
         return int(math.ceil(self.customers / rate))
+
+    @property
+    def draw_seed(self) -> int:
+        return self.seed if self.customer_seed is None else self.customer_seed
+
+    def holdout(self, customers: int = 50_000) -> "WorldSpec":
+        """A fresh draw of ``customers`` customers from the same world (same ``seed``): the customer seed is
+        derived from the seed, never equal to it, so no person of the world's own draw comes back."""
+        return WorldSpec(customers=customers, seed=self.seed, customer_seed=HOLDOUT_SEED_OFFSET + self.seed)
 
     @classmethod
     def for_order_lines(cls, order_lines: int, seed: int = 42) -> "WorldSpec":
@@ -198,7 +215,7 @@ def generate_world(spec: WorldSpec, out_dir: Path | str, progress: bool = True) 
     with truth_path.open("w", newline="\n") as truth:
         truth.write("customer_id,true_segment\n")
         for chunk in tqdm(range(n_chunks), desc="generating world", unit="chunk", disable=not progress):
-            rng = np.random.default_rng([spec.seed, chunk])
+            rng = np.random.default_rng([spec.draw_seed, chunk])
             first_person = chunk * PEOPLE_PER_CHUNK
             n = min(PEOPLE_PER_CHUNK, n_people - first_person)
             people = _people(rng, n, first_person)
@@ -247,6 +264,7 @@ def generate_world(spec: WorldSpec, out_dir: Path | str, progress: bool = True) 
             counts["customers"] += len(cidx)
             counts["order_lines"] += raw.num_rows
             counts["campaign_responses"] += len(camp["customer"])
-    meta = {"spec": asdict(spec), "counts": counts, "campaigns": [c for c, _ in CAMPAIGNS]}
+    spec_meta = {k: v for k, v in asdict(spec).items() if not (k == "customer_seed" and v is None)}
+    meta = {"spec": spec_meta, "counts": counts, "campaigns": [c for c, _ in CAMPAIGNS]}
     (out / "world.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return counts

@@ -45,6 +45,15 @@ def make_folds(y: np.ndarray, n_folds: int, random_state: int) -> list[tuple[np.
     return list(skf.split(np.zeros(len(y)), y))
 
 
+def make_repeated_folds(y: np.ndarray, n_folds: int, n_repeats: int,
+                        random_state: int) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """Repeated stratified CV: repeat r (1-based) shuffles with seed ``random_state + r - 1``, so repeat 1 is
+    :func:`make_folds` itself."""
+    if int(n_repeats) < 1:
+        raise ValueError(f"n_repeats must be at least 1, got {n_repeats}")
+    return [make_folds(y, n_folds, random_state + r) for r in range(int(n_repeats))]
+
+
 def cross_validate(candidate: Candidate, X: np.ndarray, y: np.ndarray, ids: np.ndarray,
                    folds: list[tuple[np.ndarray, np.ndarray]], random_state: int,
                    scale_to: float) -> CandidateCV:

@@ -111,9 +111,12 @@ def permutation_importance_table(pipeline: Pipeline, X: np.ndarray, y: np.ndarra
     if len(y) > max_rows:
         idx = np.sort(rng.choice(len(y), max_rows, replace=False))
         X, y = X[idx], y[idx]
-    Xt = pipeline[:-1].transform(X) if len(pipeline) > 1 else np.asarray(X, dtype=float)
+    if isinstance(pipeline, Pipeline):
+        Xt = pipeline[:-1].transform(X) if len(pipeline) > 1 else np.asarray(X, dtype=float)
+        est = pipeline[-1]
+    else:  # a blend: each component preprocesses column by column itself, so the raw columns are shuffled
+        Xt, est = X, pipeline
     Xt = np.array(Xt, dtype=float, copy=True)
-    est = pipeline[-1]
     base = roc_auc_score(y, est.predict_proba(Xt)[:, 1])
     drops = np.zeros((Xt.shape[1], n_repeats))
     for j in range(Xt.shape[1]):

@@ -7,6 +7,8 @@
   labeled customer, as data (scored in SQL by macro score_response_logit)
 - :func:`response_tree_nodes`       the best gradient-boosting candidate refit, as a node table (macro
   score_response_trees)
+- :func:`response_selection_estimates`  the chosen candidate's selection-aware estimate per metric (BBC-CV over
+  the out-of-fold predictions of every candidate, blends included)
 - :func:`response_feature_importance`  permutation importance of the chosen candidate's refit
 - :func:`response_scores_python`    the check: both refits' ``predict_proba`` for every customer, which data tests
   compare with the SQL scores
@@ -27,15 +29,15 @@ import pandas as pd
 
 from custseg.fit_cache import fit_key, memoized
 from custseg.model_check import assert_same_model
-from custseg.response.candidates import HGB, LOGIT, Candidate, default_candidates
-from custseg.response.evaluate import cross_validate_predictions, make_folds, stratified_sample
+from custseg.response.candidates import BLEND, HGB, LOGIT, BlendClassifier, Candidate, default_candidates
+from custseg.response.evaluate import cross_validate_predictions, make_repeated_folds, stratified_sample
 from custseg.response.explain import logit_coefficients_table, permutation_importance_table
 from custseg.response.inputs import ResponseData, prepare_response_data, to_pandas
 from custseg.response.settings import feature_set, resolve_settings
 from custseg.response.transforms import transform_frame
 
-CV_COLUMNS = {"candidate_position": "int64", "candidate": "object", "params": "object", "fold": "int64",
-              "customer_id": "object", "label": "int64", "probability": "float64"}
+CV_COLUMNS = {"candidate_position": "int64", "candidate": "object", "params": "object", "cv_repeat": "int64",
+              "fold": "int64", "customer_id": "object", "label": "int64", "probability": "float64"}
 COEFFICIENT_DTYPES = {"feature_name": "object", "feature_position": "int64", "impute_value": "float64",
                       "scaler_mean": "float64", "scaler_scale": "float64", "coefficient": "float64",
                       "transform": "object", "params": "object"}
@@ -90,36 +92,39 @@ def _candidates(inp: Inputs) -> list[Candidate]:
 
 def response_cv_predictions(training_set, feature_sets=None, dataset=None, overrides=None) -> pd.DataFrame:
     """Out-of-fold probabilities of every candidate on the same stratified folds of a bounded stratified sample
-    of the labeled customers (``cv_sample_size``, default 20,000; all of them when fewer)."""
+    of the labeled customers (``cv_sample_size``, default 20,000; all of them when fewer), ``n_repeats`` times
+    with a new shuffle each (repeat 1..n_repeats)."""
     inp = inputs(training_set, feature_sets, dataset, overrides)
     if not inp.has_labels:
         return _empty(CV_COLUMNS)
     d, s = inp.data, inp.settings
     rows = stratified_sample(d.y_labeled, s["cv_sample_size"], int(s["random_state"]))
     X, y, ids = d.X_labeled[rows], d.y_labeled[rows], d.ids_labeled[rows]
-    folds = make_folds(y, int(s["n_folds"]), int(s["random_state"]))
+    repeats = make_repeated_folds(y, int(s["n_folds"]), int(s["n_repeats"]), int(s["random_state"]))
     key = fit_key("response_cv", [inp.frame], {k: v for k, v in s.items() if k in _FIT_KEYS})
 
     def compute() -> pd.DataFrame:
         parts = []
         for position, candidate in enumerate(_candidates(inp), start=1):
-            fold, prob = cross_validate_predictions(candidate, X, y, folds, int(s["random_state"]))
-            parts.append(pd.DataFrame({
-                "candidate_position": position, "candidate": candidate.name, "params": candidate.params_json,
-                "fold": fold, "customer_id": ids, "label": y, "probability": prob}))
+            for repeat, folds in enumerate(repeats, start=1):
+                fold, prob = cross_validate_predictions(candidate, X, y, folds, int(s["random_state"]))
+                parts.append(pd.DataFrame({
+                    "candidate_position": position, "candidate": candidate.name, "params": candidate.params_json,
+                    "cv_repeat": repeat, "fold": fold, "customer_id": ids, "label": y, "probability": prob}))
         return pd.concat(parts, ignore_index=True)[list(CV_COLUMNS)].astype(CV_COLUMNS)
 
     return memoized("response_cv", key, compute)
 
 
 # The settings that change a fit (the SQL-owned ones, e.g. the target list's size, never do).
-_FIT_KEYS = ("features", "log1p", "n_folds", "random_state", "class_weight", "cv_sample_size")
+_FIT_KEYS = ("features", "log1p", "n_folds", "n_repeats", "random_state", "class_weight", "cv_sample_size")
 
 
 def _best_of_family(model_metrics, family: str) -> Candidate | None:
-    """The candidate of ``family`` that response_model_metrics ranks first in its family (None: not searched)."""
+    """The candidate of ``family`` that response_model_metrics marks ``is_stored`` (the chosen candidate's
+    logistic / boosting component, else the family's best; None: not searched)."""
     m = to_pandas(model_metrics)
-    rows = m[(m["candidate"].astype(str) == family) & m["is_best_in_family"].astype(bool)]
+    rows = m[(m["candidate"].astype(str) == family) & m["is_stored"].astype(bool)]
     if len(rows) == 0:
         return None
     return Candidate(family, json.loads(str(rows["params"].iloc[0])))
@@ -133,7 +138,9 @@ def _chosen(model_metrics) -> Candidate | None:
 
 
 def refit(inp: Inputs, candidate: Candidate):
-    """``candidate`` fitted on every labeled customer (memoized on disk)."""
+    """``candidate`` fitted on every labeled customer (memoized on disk); a blend: its components' refits."""
+    if candidate.name == BLEND:
+        return BlendClassifier([refit(inp, c) for c in candidate.components()])
     d, s = inp.data, inp.settings
     key = fit_key("response_refit", [inp.frame], {**{k: v for k, v in s.items() if k in _FIT_KEYS},
                                                   "candidate": candidate.name, "params": candidate.params_json})
@@ -178,7 +185,8 @@ def response_feature_importance(training_set, model_metrics, coefficients, tree_
         return _empty(IMPORTANCE_DTYPES)
     d = inp.data
     model = refit(inp, candidate)
-    _check_stored(inp, candidate.name, model, coefficients, tree_nodes)
+    for part in candidate.components():
+        _check_stored(inp, part.name, refit(inp, part), coefficients, tree_nodes)
 
     def compute() -> pd.DataFrame:
         with _one_thread():
@@ -189,6 +197,31 @@ def response_feature_importance(training_set, model_metrics, coefficients, tree_
                                                        "candidate": candidate.name, "params": candidate.params_json})
     table = memoized("response_importance", key, compute)
     return table.assign(model=candidate.name)[list(IMPORTANCE_DTYPES)].astype(IMPORTANCE_DTYPES)
+
+
+def response_selection_estimates(cv_candidates, candidate_summary, dataset=None, overrides=None) -> pd.DataFrame:
+    """Per metric, the selection-aware estimate of the chosen candidate (BBC-CV, :mod:`.selection`): mean and
+    interval over ``selection_bootstraps`` resamples of the out-of-fold predictions of every candidate
+    (``int_response_cv_candidates``), the rule and the standard errors from ``int_response_candidate_summary``."""
+    from custseg.response.selection import ESTIMATE_COLUMNS, bbc_estimates, summarize
+
+    settings = resolve_settings(dataset, overrides)
+    cv, summary = to_pandas(cv_candidates), to_pandas(candidate_summary)
+    if len(cv) == 0:
+        return _empty(ESTIMATE_COLUMNS)
+    metric = str(summary["selection_metric"].iloc[0])
+    sel = summary[summary["metric"] == metric].sort_values("candidate_position")
+    positions = sel["candidate_position"].to_numpy()
+    cv = cv.sort_values(["cv_repeat", "candidate_position", "customer_id"], kind="stable")
+    ids = np.sort(cv["customer_id"].astype(str).unique())
+    prob = cv["probability"].to_numpy(dtype=float).reshape(cv["cv_repeat"].nunique(), len(positions), len(ids))
+    first = cv[(cv["cv_repeat"] == cv["cv_repeat"].min()) & (cv["candidate_position"] == positions[0])]
+    scale = summary["hits_scale_to"].iloc[0]
+    values = bbc_estimates(first["label"].to_numpy(), ids, prob, sel["cv_se"].to_numpy(dtype=float), metric,
+                           str(summary["selection_rule"].iloc[0]), None if pd.isna(scale) else float(scale),
+                           int(settings["selection_bootstraps"]), int(settings["random_state"]))
+    rows = [{"metric": m, **v} for m, v in summarize(values).items()]
+    return pd.DataFrame(rows)[list(ESTIMATE_COLUMNS)].astype(ESTIMATE_COLUMNS)
 
 
 def _one_thread():

@@ -8,13 +8,16 @@ key                    meaning
 =====================  ===================================================================================
 features, log1p        feature columns of response_training_set and those that get the log1p transform
 n_folds, random_state  stratified CV folds (5) and the seed of everything (0)
+n_repeats              repeats of the stratified CV, each with its own shuffle (3): folds x repeats fits per
+                       candidate; the mean over more folds varies less, so the selection is less often a fluke
+selection_bootstraps   resamples of the selection-aware estimate (BBC-CV, custseg/response/selection.py; 200)
 class_weight           'balanced' (default) or null
 cv_sample_size         labeled customers the candidates are cross-validated on: a fixed stratified sample of
                        this size (20,000; all of them when fewer); the refit uses every labeled customer
 =====================  ===================================================================================
 
 Keys read by the SQL models only (macro ``response_setting``, which holds their defaults per data set):
-``selection_metric``, ``hits_scale_to``, ``targets_top``, ``targets_population``. They never change a fit.
+``selection_metric``, ``selection_rule``, ``hits_scale_to``, ``targets_top``, ``targets_population``. They never change a fit.
 """
 
 from __future__ import annotations
@@ -24,11 +27,11 @@ from collections.abc import Mapping
 from custseg.dbt_vars import parse_var as _parse
 
 BASE = {
-    "features": None, "log1p": [], "n_folds": 5, "random_state": 0, "class_weight": "balanced",
-    "cv_sample_size": 20_000,
+    "features": None, "log1p": [], "n_folds": 5, "n_repeats": 3, "random_state": 0, "class_weight": "balanced",
+    "cv_sample_size": 20_000, "selection_bootstraps": 200,
 }
 DATASETS: dict[str, dict] = {}
-SQL_KEYS = frozenset({"selection_metric", "hits_scale_to", "targets_top", "targets_population"})
+SQL_KEYS = frozenset({"selection_metric", "selection_rule", "hits_scale_to", "targets_top", "targets_population"})
 
 
 

@@ -33,7 +33,7 @@ from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 from custseg.segmentation.inputs import feature_matrix, to_pandas, validate_frame
-from custseg.segmentation.k_selection import SILHOUETTE_TOLERANCE, sample_indices, select_k
+from custseg.segmentation.k_selection import STABILITY_THRESHOLD, SILHOUETTE_TOLERANCE, sample_indices, select_k
 from custseg.segmentation.naming import name_segments
 from custseg.segmentation.preprocess import Preprocessor
 from custseg.segmentation.profiles import build_profiles
@@ -114,7 +114,8 @@ def k_selection_table(data, features: Sequence[str], *, transforms: Mapping[str,
                       random_state: int = 42, silhouette_sample_size: int | None = 10_000,
                       selection_sample_size: int | None = 50_000, table_name: str = "customer_features",
                       n_threads: int | None = 1, silhouette_tolerance: float = SILHOUETTE_TOLERANCE,
-                      **_ignored) -> pd.DataFrame:
+                      stability_bootstraps: int = 0, segments_min: int = 2, segments_max: int | None = None,
+                      stability_threshold: float = STABILITY_THRESHOLD, **_ignored) -> pd.DataFrame:
     """``segment_k_selection``: the criteria for every k of ``k_range`` (on a bounded sample) and the chosen k.
 
     Rows of ``data`` are sorted by ``id_column``, the features transformed, imputed and scaled (see
@@ -127,7 +128,9 @@ def k_selection_table(data, features: Sequence[str], *, transforms: Mapping[str,
         _, table = select_k(pre.reduce(pre.scale(raw)), k_range, fixed_k=fixed_k, n_init=n_init,
                             random_state=random_state, silhouette_sample_size=silhouette_sample_size,
                             selection_sample_size=selection_sample_size,
-                            silhouette_tolerance=silhouette_tolerance)
+                            silhouette_tolerance=silhouette_tolerance,
+                            stability_bootstraps=stability_bootstraps, segments_min=segments_min,
+                            segments_max=segments_max, stability_threshold=stability_threshold)
     return table
 
 
@@ -172,7 +175,8 @@ def fit_segments(data, features: Sequence[str], *, transforms: Mapping[str, str]
                  selection_sample_size: int | None = 50_000, fit_sample_size: int | None = None,
                  name_vocabulary: Mapping | None = None, table_name: str = "customer_features",
                  n_threads: int | None = 1, silhouette_tolerance: float = SILHOUETTE_TOLERANCE,
-                 ) -> SegmentationResult:
+                 stability_bootstraps: int = 0, segments_min: int = 2, segments_max: int | None = None,
+                 stability_threshold: float = STABILITY_THRESHOLD) -> SegmentationResult:
     """Both steps and the assignment in Python: :func:`k_selection_table`, :func:`fit_kmeans`, nearest
     centroid. ``data`` has ``id_column`` (string ids, unique) and the numeric ``features``."""
     options = dict(transforms=transforms, id_column=id_column, pca_components=pca_components, n_init=n_init,
@@ -180,7 +184,9 @@ def fit_segments(data, features: Sequence[str], *, transforms: Mapping[str, str]
     k_table = k_selection_table(data, features, k_range=k_range, fixed_k=fixed_k,
                                 silhouette_sample_size=silhouette_sample_size,
                                 selection_sample_size=selection_sample_size,
-                                silhouette_tolerance=silhouette_tolerance, **options)
+                                silhouette_tolerance=silhouette_tolerance,
+                                stability_bootstraps=stability_bootstraps, segments_min=segments_min,
+                                segments_max=segments_max, stability_threshold=stability_threshold, **options)
     fit = fit_kmeans(data, features, chosen_k(k_table), fit_sample_size=fit_sample_size,
                      name_vocabulary=name_vocabulary, **options)
     pre = fit.preprocessor

@@ -10,8 +10,11 @@ key                         meaning
 features                    feature columns of ``customer_features`` to cluster on
 log1p                       features that get the ``log1p`` transform (others: none)
 k_min, k_max                the k range evaluated (default 2..10)
-k                           a fixed k (overrides the silhouette rule); null = choose
-silhouette_tolerance        smallest k within this of the best silhouette wins (0.02)
+k                           a fixed k (overrides the rule); null = choose
+segments_min, segments_max  the marketer's range k is chosen in (3..8); the criteria are recorded for k_min..k_max
+stability_bootstraps        bootstrap refits per k whose mean ARI is the stability (10; 0 = not measured)
+stability_threshold         a k is stable when its stability reaches this (0.8)
+silhouette_tolerance        of the stable k in range, the smallest within this of their best silhouette wins (0.02)
 pca_components              null (no PCA), an int, or a variance share in (0, 1)
 n_init, random_state        k-means starts and seed (10, 42)
 silhouette_sample_size      rows the silhouette is computed on (10,000)
@@ -39,7 +42,8 @@ from collections.abc import Mapping
 from custseg.dbt_vars import parse_var as _parse
 
 BASE = {
-    "k_min": 2, "k_max": 10, "k": None, "silhouette_tolerance": 0.02, "pca_components": None, "n_init": 10, "random_state": 42,
+    "k_min": 2, "k_max": 10, "k": None, "segments_min": 3, "segments_max": 8, "stability_bootstraps": 10,
+    "stability_threshold": 0.8, "silhouette_tolerance": 0.02, "pca_components": None, "n_init": 10, "random_state": 42,
     "silhouette_sample_size": 10_000, "selection_sample_size": 20_000, "fit_sample_size": 200_000,
     "population_features": ["birth_year", "income", "household_size", "children"],
     "population_log1p": [], "population_k": None,
@@ -117,6 +121,11 @@ def fit_options(settings: Mapping, population: bool = False) -> dict:
         "selection_sample_size": settings["selection_sample_size"],
         "fit_sample_size": settings["fit_sample_size"],
         "silhouette_tolerance": float(settings["silhouette_tolerance"]),
+        # the population comparison keeps the plain silhouette rule: its segments are not campaign targets
+        "segments_min": 2 if population else int(settings["segments_min"]),
+        "segments_max": None if population else settings["segments_max"],
+        "stability_bootstraps": 0 if population else int(settings["stability_bootstraps"]),
+        "stability_threshold": float(settings["stability_threshold"]),
     }
     log1p = settings["population_log1p"] if population else settings["log1p"]
     opts["transforms"] = {f: "log1p" for f in log1p or []}
