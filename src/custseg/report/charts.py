@@ -180,22 +180,22 @@ def score_distribution(bins: pd.DataFrame, cutoff: float) -> dict:
                 scale=alt.Scale(domain=[0, 1])), x2="score_to:Q",
         y=alt.Y("customers:Q", title="customers"),
         color=alt.Color("on_list:N", title=None, scale=alt.Scale(domain=["on the target list", "not on the list"],
-                                                                range=[BLUE, GREY])),
+                                                                range=[BLUE, GREY]), legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("score_from:Q", title="score from", format=".3f"),
                  alt.Tooltip("score_to:Q", title="score to", format=".3f"),
                  alt.Tooltip("customers:Q", title="customers", format=","), alt.Tooltip("on_list:N", title="")])
     rule = alt.Chart(pd.DataFrame({"x": [cutoff]})).mark_rule(color=RED, strokeDash=[4, 3]).encode(
         x="x:Q", tooltip=[alt.Tooltip("x:Q", title="lowest score on the list", format=".3f")])
-    return _spec((chart + rule).properties(width=420, height=260, title="Scores of all customers"))
+    return _spec((chart + rule).properties(width=320, height=240, title="Scores of all customers"))
 
 
 def targets_by_group(groups: pd.DataFrame, group_title: str) -> dict:
     chart = alt.Chart(groups).mark_bar(color=BLUE).encode(
-        x=alt.X("customers:Q", title="customers on the list"),
-        y=alt.Y("group:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
+        x=alt.X("customers:Q", title="customers on the list", axis=alt.Axis(tickCount=3)),
+        y=alt.Y("group:N", title=None, sort="-x", axis=alt.Axis(labelLimit=250)),
         tooltip=[alt.Tooltip("group:N", title=group_title), alt.Tooltip("customers:Q", title="on the list", format=","),
                  alt.Tooltip("mean_probability:Q", title="mean score", format=".2f")])
-    return _spec(chart.properties(width=360, height=32 * len(groups), title=f"Target list by {group_title}"))
+    return _spec(chart.properties(width=140, height=32 * len(groups), title=f"Target list by {group_title}"))
 
 
 def k_selection(curves: pd.DataFrame) -> dict:

@@ -30,6 +30,10 @@ FEATURES: dict[str, tuple[str, str]] = {
     "deals_share": ("share of purchases on a deal", "share"),
     "previous_response_rate": ("response rate to earlier campaigns", "share"),
     "campaigns_accepted": ("earlier campaigns accepted", "number"),
+    "teens": ("teenagers at home", "number"),
+    "total_spend": ("total spend", "money"),
+    "web_visits": ("web visits a month", "number"),
+    "is_partnered": ("share living with a partner", "share"),
 }
 
 
@@ -101,7 +105,7 @@ def feature_kind(feature: str) -> str:
         return FEATURES[feature][1]
     if "share" in feature or feature.endswith("_rate"):
         return "share"
-    if feature.startswith("spend_") or "income" in feature or "amount" in feature:
+    if feature.startswith("spend_") or feature.endswith("_spend") or "income" in feature or "amount" in feature:
         return "money"
     if feature.endswith("_days"):
         return "days"

@@ -81,9 +81,10 @@ class _ReportParser(HTMLParser):
         if self._current is None:
             return
         if self._capture is not None:
-            self._buffer += data
             if self._capture[0] in ("spec", "target"):
+                self._buffer += data
                 return
+            self._buffer += " " + data  # the text of each element apart: "Customers 400", not "Customers400"
         self._current.text += data
 
 

@@ -63,9 +63,13 @@ def write_readme_images(report: Path | str, out_dir: Path | str) -> list[Path]:
         page.add_style_tag(content="nav { position: static; }")  # a sticky bar would cover each section's top
         for name, section in README_IMAGES.items():
             path = out_dir / name
-            if section is None:
+            if section is None:  # the top of the page down to the end of the segment cards (or the first screen)
+                cards = page.locator("section#segments .cards")
+                bottom = (cards.bounding_box()["y"] + cards.bounding_box()["height"] + 16) if cards.count() else 0
+                height = max(VIEWPORT["height"], bottom)
                 page.evaluate("window.scrollTo(0, 0)")
-                page.screenshot(path=str(path))
+                page.screenshot(path=str(path), full_page=True,
+                                clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height})
             else:
                 page.locator(f"section#{section}").screenshot(path=str(path))
             written.append(path)

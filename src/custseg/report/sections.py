@@ -180,13 +180,15 @@ def _targets(wh: WarehouseTables, currency: str) -> Rendered:
     groups = targets.assign(group=targets[group].astype(str)).groupby("group", as_index=False).agg(
         customers=("customer_id", "count"), mean_probability=("response_probability", "mean"))
     out.charts["targets_by_segment"] = charts.targets_by_group(groups, "segment" if has_segments else "decile")
-    columns = [("rank", "Rank", "int"), ("customer_id", "Customer id", "text"),
-               ("response_probability", "Probability", "prob"), ("response_decile", "Decile", "int")]
+    # (column, header, kind, the order of a first click on its header: best first)
+    columns = [("rank", "Rank", "int", "ascending"), ("customer_id", "Customer id", "text", "ascending"),
+               ("response_probability", "Probability", "prob", "descending"),
+               ("response_decile", "Decile", "int", "ascending")]
     if has_segments:
-        columns.append(("segment", "Segment", "text"))
+        columns.append(("segment", "Segment", "text", "ascending"))
     out.target_table = {
-        "columns": [{"key": k, "label": label, "kind": kind} for k, label, kind in columns],
-        "rows": [[_json_value(v) for v in row] for row in targets[[k for k, _, _ in columns]].itertuples(index=False)],
+        "columns": [{"key": k, "label": label, "kind": kind, "first": first} for k, label, kind, first in columns],
+        "rows": [[_json_value(v) for v in row] for row in targets[[c[0] for c in columns]].itertuples(index=False)],
     }
     return out
 

@@ -53,7 +53,7 @@
       th.dataset.key = column.key;
       if (column.kind !== "text") { th.className = "num"; }
       th.addEventListener("click", function () {
-        state.ascending = state.sortBy === index ? !state.ascending : column.kind === "text";
+        state.ascending = state.sortBy === index ? !state.ascending : column.first !== "descending";
         state.sortBy = index;
         update();
       });

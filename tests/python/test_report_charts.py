@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from custseg.report.figures import roc_points
+from custseg.report.charts import roc_points
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
