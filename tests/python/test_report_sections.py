@@ -76,6 +76,9 @@ def _tables(seed: int = 0) -> dict[str, pd.DataFrame]:
             "customer_id": ids, "response_probability": prob, "response_decile": decile.astype(int),
             "is_labeled": True, "label": label}),
         "response_model_metrics": metrics,
+        "response_feature_importance": pd.DataFrame({
+            "feature_name": ["recency_days", "monetary"], "importance_mean": [0.05, 0.01],
+            "importance_std": [0.004, 0.002], "importance_rank": [1, 2]}),
         "response_gains": pd.DataFrame({
             "decile": deciles, "customers": 40, "responders": responders, "response_rate": responders / 40,
             "cumulative_customers_share": deciles / 10, "cumulative_responders": np.cumsum(responders),
@@ -129,6 +132,17 @@ def test_every_section_draws_every_chart_when_all_tables_have_rows(full_report):
             assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/"), key
             assert _chart_rows(spec) > 0, key
     assert "Not available" not in result.path.read_text()
+
+
+def test_every_chart_is_a_valid_vega_lite_spec(full_report):
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema import load_schema
+
+    schema = load_schema()
+    _, _, sections = full_report
+    for view in sections.values():
+        for key, spec in view.charts.items():
+            validate_jsonschema(spec, schema)  # raises, naming the part of the spec that is wrong
 
 
 def test_business_sections_come_before_the_technical_ones(full_report):

@@ -54,12 +54,13 @@ class Section:
     render: Callable[[WarehouseTables, str], Rendered]  # (tables, currency sign) -> content
 
 
-def html_table(df: pd.DataFrame, numeric: tuple[str, ...] = ()) -> str:
-    """A table of values already written for people; the columns in ``numeric`` are right-aligned."""
-    head = "".join(f'<th class="{"num" if c in numeric else ""}">{_escape(c)}</th>' for c in df.columns)
+def html_table(df: pd.DataFrame, numeric: tuple[str, ...] = (), wide: tuple[str, ...] = ()) -> str:
+    """A table of values already written for people; the columns in ``numeric`` are right-aligned, those in
+    ``wide`` (long text) get room before they wrap."""
+    classes = {c: "num" if c in numeric else "wide" if c in wide else "" for c in df.columns}
+    head = "".join(f'<th class="{classes[c]}">{_escape(c)}</th>' for c in df.columns)
     body = "".join(
-        "<tr>" + "".join(f'<td class="{"num" if c in numeric else ""}">{_escape(v)}</td>'
-                         for c, v in zip(df.columns, row)) + "</tr>"
+        "<tr>" + "".join(f'<td class="{classes[c]}">{_escape(v)}</td>' for c, v in zip(df.columns, row)) + "</tr>"
         for row in df.astype(object).itertuples(index=False))
     return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
@@ -172,6 +173,12 @@ def _targets(wh: WarehouseTables, currency: str) -> Rendered:
         Tile("Expected responders", fmt.count(expected), fmt.pct(expected / count) + " of the list"),
         Tile("Lowest score on the list", f"{cutoff:.3f}")])
     out.notes.append(f"Expected responders: {how}.")
+    mean_score = float(targets["response_probability"].mean())
+    if mean_score > 1.25 * expected / count:
+        out.notes.append(f"The scores rank the customers well, but as chances they run high (the model weighs "
+                         f"responders up when it learns): the list's mean score is {fmt.pct(mean_score)}, while "
+                         f"customers with such scores answered at {fmt.pct(expected / count)}. Plan with the "
+                         f"expected responders above.")
     scores = wh.query("select response_probability from response_scores") if _rows(wh, "response_scores") else \
         targets[["response_probability"]]
     out.charts["score_distribution"] = charts.score_distribution(
@@ -337,8 +344,8 @@ def _model(wh: WarehouseTables, currency: str) -> Rendered:
     out.tables.append((
         f"Every candidate, cross-validated{f' over {n_folds} folds' if n_folds else ''} (mean ± standard deviation "
         f"over the folds){f'; chosen on {METRICS.get(selection, selection)}' if selection else ''}",
-        html_table(candidates, numeric=tuple(c for c in candidates.columns if c not in
-                                             ("Candidate", "Model", "Parameters", "Chosen")))))
+        html_table(candidates, wide=("Parameters",), numeric=tuple(c for c in candidates.columns if c not in
+                                                                   ("Candidate", "Model", "Parameters", "Chosen")))))
     extra = [c for c in metrics.columns if c not in CANDIDATE_COLUMNS and c not in
              ("candidate_label", "metric_label", "chosen", "value")]
     if extra:
@@ -361,6 +368,14 @@ def _model(wh: WarehouseTables, currency: str) -> Rendered:
                              "the honest estimate is the cross-validated one above.")
     else:
         out.skipped["roc"] = "response_scores is empty, so there is no ROC curve."
+    if _rows(wh, "response_feature_importance") and {"feature_name", "importance_mean", "importance_std"} <= set(
+            wh.columns("response_feature_importance")):
+        importance = wh.query("select feature_name, importance_mean, importance_std from response_feature_importance "
+                              "order by importance_mean desc, feature_name limit 15")
+        out.charts["feature_importance"] = charts.feature_importance(
+            importance.assign(feature=importance["feature_name"].map(fmt.feature_label)))
+    else:
+        out.skipped["feature_importance"] = "response_feature_importance is empty: no importance to show."
     return out
 
 
@@ -428,7 +443,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("model", "Response model: every candidate, cross-validated",
             "Each candidate model and its parameters, scored on customers it was not trained on.", TECHNICAL,
             {"response_model_metrics": ("candidate", "metric", "cv_mean", "cv_std", "is_chosen")},
-            ("cv_candidates", "roc"), _model),
+            ("cv_candidates", "roc", "feature_importance"), _model),
     Section("data_quality", "Data quality",
             "Nothing is dropped silently: every raw row is clean or set aside in rejected_rows with its reason.",
             TECHNICAL, {"source_reconciliation": ("entity", "raw_rows", "clean_rows", "rejected_rows",
