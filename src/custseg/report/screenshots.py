@@ -19,9 +19,9 @@ from pathlib import Path
 INSTALL_HINT = ("headless Chromium not found: install Debian's browser with `sudo apt-get install -y chromium` "
                 "(or set CUSTSEG_CHROMIUM to a Chromium executable); Playwright comes from requirements/dev.txt "
                 "and is never asked to download a browser")
-# The README's pictures: file name -> the section shown (None: the top of the page).
-README_IMAGES = {"report_overview.png": None, "report_segments.png": "segments", "report_targets.png": "targets",
-                 "report_population.png": "population"}
+# The README's pictures: file name -> the part of the page shown (None: the top of the page, down to the cards).
+README_IMAGES = {"report_overview.png": None, "report_segments.png": "section#segments .charts",
+                 "report_targets.png": "section#targets", "report_population.png": "section#population"}
 VIEWPORT = {"width": 1320, "height": 900}
 
 
@@ -61,9 +61,9 @@ def write_readme_images(report: Path | str, out_dir: Path | str) -> list[Path]:
     written = []
     with open_report(report) as (page, errors):
         page.add_style_tag(content="nav { position: static; }")  # a sticky bar would cover each section's top
-        for name, section in README_IMAGES.items():
+        for name, selector in README_IMAGES.items():
             path = out_dir / name
-            if section is None:  # the top of the page down to the end of the segment cards (or the first screen)
+            if selector is None:  # the top of the page down to the end of the segment cards (or the first screen)
                 cards = page.locator("section#segments .cards")
                 bottom = (cards.bounding_box()["y"] + cards.bounding_box()["height"] + 16) if cards.count() else 0
                 height = max(VIEWPORT["height"], bottom)
@@ -71,7 +71,7 @@ def write_readme_images(report: Path | str, out_dir: Path | str) -> list[Path]:
                 page.screenshot(path=str(path), full_page=True,
                                 clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height})
             else:
-                page.locator(f"section#{section}").screenshot(path=str(path))
+                page.locator(selector).screenshot(path=str(path))
             written.append(path)
         if errors:
             raise RuntimeError(f"the report logged console errors: {errors}")
