@@ -136,15 +136,17 @@ def test_the_target_list_sorts_filters_and_downloads_campaign_targets(browser_pa
     assert errors == []
 
 
-def test_the_readme_pictures_are_taken_from_the_report(published_sample, tmp_path):
+def test_the_readme_pictures_are_taken_from_the_report(browser_page, published_sample, tmp_path):
     import struct
 
-    from custseg.report.screenshots import README_IMAGES, VIEWPORT, write_readme_images
+    from custseg.report.screenshots import README_IMAGES, VIEWPORT, take_readme_images
 
-    written = write_readme_images(published_sample.report, tmp_path)  # raises on any console error
+    page, errors = browser_page
+    written = take_readme_images(page, published_sample.report, tmp_path)  # what `make report-images` does
     assert [p.name for p in written] == list(README_IMAGES)
     for path in written:
         png = path.read_bytes()
         assert png.startswith(PNG_SIGNATURE) and len(png) > 20_000, path.name
         width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
         assert 300 < width <= VIEWPORT["width"] and height > 200, (path.name, width, height)
+    assert errors == []

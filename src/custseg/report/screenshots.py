@@ -32,6 +32,13 @@ def chromium_path() -> str:
     return path
 
 
+def show(page, report: Path | str) -> None:
+    """Load ``report`` in ``page`` and wait until every chart is drawn (or failed, which the page logs)."""
+    page.goto(Path(report).resolve().as_uri())
+    page.wait_for_function(
+        "[...document.querySelectorAll('div.chart[data-chart]')].every(e => e.dataset.rendered)", timeout=60_000)
+
+
 @contextlib.contextmanager
 def open_report(report: Path | str, downloads: bool = False) -> Iterator[tuple[object, list[str]]]:
     """A Playwright page showing ``report`` with every chart drawn, and the list its console errors go to."""
@@ -46,33 +53,37 @@ def open_report(report: Path | str, downloads: bool = False) -> Iterator[tuple[o
             page = context.new_page()
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
-            page.goto(Path(report).resolve().as_uri())
-            page.wait_for_function(
-                "[...document.querySelectorAll('div.chart[data-chart]')].every(e => e.dataset.rendered)",
-                timeout=60_000)
+            show(page, report)
             yield page, errors
         finally:
             browser.close()
 
 
-def write_readme_images(report: Path | str, out_dir: Path | str) -> list[Path]:
+def take_readme_images(page, report: Path | str, out_dir: Path | str) -> list[Path]:
+    """The README's pictures of ``report``, freshly loaded in ``page`` (so no earlier click shows)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    show(page, report)
+    page.add_style_tag(content="nav { position: static; }")  # a sticky bar would cover each section's top
     written = []
+    for name, selector in README_IMAGES.items():
+        path = out_dir / name
+        if selector is None:  # the top of the page down to the end of the segment cards (or the first screen)
+            cards = page.locator("section#segments .cards")
+            bottom = (cards.bounding_box()["y"] + cards.bounding_box()["height"] + 16) if cards.count() else 0
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=str(path), full_page=True,
+                            clip={"x": 0, "y": 0, "width": VIEWPORT["width"],
+                                  "height": max(VIEWPORT["height"], bottom)})
+        else:
+            page.locator(selector).screenshot(path=str(path))
+        written.append(path)
+    return written
+
+
+def write_readme_images(report: Path | str, out_dir: Path | str) -> list[Path]:
     with open_report(report) as (page, errors):
-        page.add_style_tag(content="nav { position: static; }")  # a sticky bar would cover each section's top
-        for name, selector in README_IMAGES.items():
-            path = out_dir / name
-            if selector is None:  # the top of the page down to the end of the segment cards (or the first screen)
-                cards = page.locator("section#segments .cards")
-                bottom = (cards.bounding_box()["y"] + cards.bounding_box()["height"] + 16) if cards.count() else 0
-                height = max(VIEWPORT["height"], bottom)
-                page.evaluate("window.scrollTo(0, 0)")
-                page.screenshot(path=str(path), full_page=True,
-                                clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height})
-            else:
-                page.locator(selector).screenshot(path=str(path))
-            written.append(path)
+        written = take_readme_images(page, report, out_dir)
         if errors:
             raise RuntimeError(f"the report logged console errors: {errors}")
     return written
