@@ -19,7 +19,7 @@ import pandas as pd
 from custseg.report import charts
 from custseg.report import formatting as fmt
 from custseg.report.data import WarehouseTables
-from custseg.report.segments import (SegmentCard, feature_columns, overall_response_rate, population_label,
+from custseg.report.segments import (SegmentCard, feature_columns, population_label,
                                      profile_long, segment_cards, segment_label)
 
 BUSINESS, TECHNICAL = "business", "technical"
@@ -153,7 +153,7 @@ def _segments(wh: WarehouseTables, currency: str) -> Rendered:
         out.skipped["segment_profiles"] = "segment_profiles has no feature means to compare."
     else:
         out.charts["segment_profiles"] = charts.segment_profile_heatmap(long)
-    if profiles["response_rate"].isna().all() if "response_rate" in profiles else True:
+    if "response_rate" not in profiles or profiles["response_rate"].isna().all():
         out.notes.append("Response rates are not available for this data set: it has no campaign responses.")
     return out
 
@@ -464,4 +464,4 @@ EMPTY_REASONS = {
     "segment_k_selection": "this data set has no customers to segment",
 }
 
-__all__ = ["BUSINESS", "PARTS", "SECTIONS", "TECHNICAL", "Rendered", "Section", "Tile", "overall_response_rate"]
+__all__ = ["BUSINESS", "EMPTY_REASONS", "PARTS", "SECTIONS", "TECHNICAL", "Rendered", "Section", "Tile"]
