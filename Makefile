@@ -43,7 +43,7 @@ REPORT_HTML := $(WAREHOUSE_DIR)/reports/$(DATASET).html
 REPORT := $(BIN)/python -m custseg.report --db $(WAREHOUSE_DIR)/serving/$(DATASET).duckdb --dataset $(DATASET) \
 	--out $(REPORT_HTML)
 
-.PHONY: build test setup data dbt-build pytest dbt-test-all lint docs publish report bench clean
+.PHONY: build test setup chromium data dbt-build pytest dbt-test-all lint docs publish report report-images bench clean
 
 ## build: set up, generate the sample data if missing, then `dbt build` of $(DATASET) (which publishes and reports)
 build: setup $(if $(filter sample,$(DATASET)),data)
@@ -58,6 +58,10 @@ publish: setup
 report: setup
 	$(REPORT)
 
+## report-images: the README's pictures (docs/images/report_*.png), taken from the sample report in headless Chromium
+report-images: setup
+	$(BIN)/python -m custseg.report.screenshots --report $(WAREHOUSE_DIR)/reports/sample.html --out docs/images
+
 ## test: set up, then the whole suite (pytest, and dbt build with every data and unit test)
 test: setup
 	$(MAKE) --no-print-directory lint
@@ -65,6 +69,12 @@ test: setup
 	$(MAKE) build DATASET=sample WAREHOUSE_DIR=$(WAREHOUSE_DIR)
 
 setup: $(STAMP)
+
+## chromium: Debian's Chromium for the report's browser test (apt-get, as root or through sudo; skipped when present)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	@chromium --version
 
 $(STAMP): requirements/runtime.txt requirements/dev.txt pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

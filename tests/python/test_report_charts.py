@@ -1,4 +1,5 @@
-"""The report's own ROC computation (kept out of scikit-learn so the report starts fast) against scikit-learn."""
+"""The report's own ROC computation (kept out of scikit-learn so the report starts fast) against scikit-learn,
+and the message when the browser the screenshots need is missing."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from custseg.report.figures import roc_points
+from custseg.report.charts import roc_points
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -23,3 +24,11 @@ def test_roc_points_match_scikit_learn_with_ties(seed):
 
 def test_roc_of_a_perfect_score_is_one():
     assert roc_points(np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.8, 0.9]))[2] == 1.0
+
+
+def test_a_missing_chromium_says_how_to_install_it(monkeypatch, tmp_path):
+    from custseg.report.screenshots import chromium_path
+
+    monkeypatch.setenv("CUSTSEG_CHROMIUM", str(tmp_path / "no-such-browser"))
+    with pytest.raises(FileNotFoundError, match=r"apt-get install -y chromium"):
+        chromium_path()
