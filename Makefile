@@ -63,7 +63,7 @@ report-images: setup
 	$(BIN)/python -m custseg.report.screenshots --report $(WAREHOUSE_DIR)/reports/sample.html --out docs/images
 
 ## test: set up, then the whole suite (pytest, and dbt build with every data and unit test)
-test: setup
+test: setup chromium
 	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest
 	$(MAKE) build DATASET=sample WAREHOUSE_DIR=$(WAREHOUSE_DIR)

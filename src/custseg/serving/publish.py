@@ -129,16 +129,22 @@ def _stop_heartbeat(new_db: Path) -> None:
         stack.close()
 
 
+def _preload_report() -> None:
+    importlib.import_module("custseg.report.build")
+    importlib.import_module("custseg.report.assets").vega_bundle()
+
+
 def begin(db_path: Path | str, dataset: str) -> Path:
     """Make the serving folder of ``db_path``'s warehouse, remove new files an interrupted publish of
     ``dataset`` left there, and return the path of the new serving file (not created: the hook attaches it).
 
-    The report's imports (matplotlib, jinja2: ~2 s) start loading in a thread, while the hook copies the tables.
+    The report's imports (altair, jinja2: ~2 s) and its inlined Vega bundle start loading in a thread, while the
+    hook copies the tables.
     """
     paths = ServingPaths.of(db_path, dataset)
     paths.serving_dir.mkdir(parents=True, exist_ok=True)
     remove_stale(paths)
-    threading.Thread(target=importlib.import_module, args=("custseg.report.build",), daemon=True).start()
+    threading.Thread(target=_preload_report, daemon=True).start()
     prefix = str(paths.serving_dir / f".{dataset}{TMP_MARK}")
     for abandoned in [key for key in _HEARTBEATS if key.startswith(prefix)]:  # a publish that never finished
         _stop_heartbeat(Path(abandoned))
