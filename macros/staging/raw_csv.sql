@@ -111,7 +111,7 @@
 
 {% macro raw_csv_header(label, pattern, options) -%}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set files = raw_files_checked(label, pattern) -%}
+    {%- set files = raw_input_files(label, pattern) -%}
     {%- set ns = namespace(first=none) -%}
     {%- for file in files.rows -%}
         {%- set path = file[0] -%}

@@ -1,15 +1,15 @@
 {#- Execute-time checks of raw delimited files, so bad input fails with a message that names the
     file and the column instead of a bare database error.
 
-    raw_files_checked(label, pattern) checks that the pattern matches at least one file, that no matched
+    raw_input_files(label, pattern) checks that the pattern matches at least one file, that no matched
     file is empty and that every gzip file is sound (raw_gzip_problem), and returns the files.
-    raw_csv_columns(label, pattern, delimiter, header) checks the files (raw_files_checked), then returns
+    raw_csv_columns(label, pattern, delimiter, header) checks the files (raw_input_files), then returns
     the column names of the first file's header (column0, column1, ... when there is no header).
     resolve_raw_columns(label, pattern, delimiter, found, wanted) maps each wanted name to the column
     of the file holding it: wanted is {name: [accepted header names, first match wins]}; names
     listed in var-free `optional` may be missing (mapped to none). -#}
 
-{% macro raw_files_checked(label, pattern) -%}
+{% macro raw_input_files(label, pattern) -%}
     {#- The files matching pattern (filename, size rows), after checking that there is one at least, that none
         is empty and that every gzip file is sound; each failure stops the build naming the file and the fix. -#}
     {%- set files = run_query("select filename, size from read_blob('" ~ pattern ~ "') order by filename") -%}
@@ -35,7 +35,7 @@
 
 {% macro raw_csv_columns(label, pattern, delimiter, header=true) -%}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set files = raw_files_checked(label, pattern) -%}
+    {%- set files = raw_input_files(label, pattern) -%}
     {%- set described = run_query(
         "describe select * from read_csv('" ~ files.rows[0][0] ~ "', all_varchar = true, header = "
         ~ header ~ ", delim = '" ~ delimiter ~ "', quote = '\"', escape = '\"', ignore_errors = true)") -%}

@@ -65,7 +65,7 @@ def test_cleaning_corpus_padded_keys_plausibility_dates_newlines_broken_lines_cu
     assert query(tmp_path, "select strftime(as_of_date, '%Y-%m-%d') from int_feature_snapshots "
                            "where snapshot_name = 'current'") == [("2011-12-10",)]
     # NaN / Infinity keep their raw text in the quarantine.
-    raw = dict(query(tmp_path, "select source_row, raw_values from rejected_rows where source_file = 'plausible.csv'"))
+    raw = dict(query(tmp_path, "select source_row, raw_values from rejected_rows where source_file = 'corpus/plausible.csv'"))
     assert "quantity=nan" in raw[4].lower() and "unit_price=inf" in raw[5].lower()
 
 

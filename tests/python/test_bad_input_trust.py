@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import jinja2
 import pytest
+import yaml
 
 from custseg import fit_cache
 from custseg.dbt_runner import PROJECT_DIR, run_dbt
@@ -228,9 +229,8 @@ def test_make_clean_dataset_removes_that_dataset_only(tmp_path):
 
 def test_profile_defaults_the_database_to_the_dataset(monkeypatch):
     monkeypatch.delenv("CUSTSEG_DB_PATH", raising=False)
-    text = (PROJECT_DIR / "profiles.yml").read_text()
-    [template] = [line.split("path: ", 1)[1].strip().strip('"') for line in text.splitlines()
-                  if line.strip().startswith("path:")]
+    outputs = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text())["custseg"]["outputs"]
+    template = outputs["dev"]["path"]
 
     def render(cli_vars):
         return jinja2.Template(template).render(

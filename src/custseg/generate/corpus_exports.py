@@ -58,7 +58,7 @@ def cleaning_corpus() -> Corpus:
     # (5) keys padded with spaces are trimmed before classification (not non_product_stock_code).
     files["corpus/padded.csv"] = _csv([HEADER, _line(" 536365 ", "  85123A ", "6", "2.55", "2010-12-01 08:26:00",
                                                      " 17850 ", " United Kingdom ")]).encode()
-    lines[("padded.csv", 1)] = _expect("536365", "85123A", "17850", 6.0, 2.55, "2010-12-01T08:26:00")
+    lines[("corpus/padded.csv", 1)] = _expect("536365", "85123A", "17850", 6.0, 2.55, "2010-12-01T08:26:00")
 
     # (4) dates outside the window and non-finite / huge numbers are quarantined; the as-of date stays put.
     rows = [HEADER, _line("536400", "22633", "6", "1.85", "2011-12-09 12:50:00"),
@@ -69,17 +69,17 @@ def cleaning_corpus() -> Corpus:
             _line("536405", "22633", "1e308", "1.85", "2011-01-01 10:00:00"),
             _line("536406", "22633", "-Infinity", "1.85", "2011-01-01 10:00:00")]
     files["corpus/plausible.csv"] = _csv(rows).encode()
-    lines[("plausible.csv", 1)] = _expect("536400", "22633", "17850", 6.0, 1.85, "2011-12-09T12:50:00")
-    rejects.update({("plausible.csv", 2): "implausible_date", ("plausible.csv", 3): "implausible_date",
-                    ("plausible.csv", 4): "implausible_quantity", ("plausible.csv", 5): "implausible_unit_price",
-                    ("plausible.csv", 6): "implausible_quantity", ("plausible.csv", 7): "implausible_quantity"})
+    lines[("corpus/plausible.csv", 1)] = _expect("536400", "22633", "17850", 6.0, 1.85, "2011-12-09T12:50:00")
+    rejects.update({("corpus/plausible.csv", 2): "implausible_date", ("corpus/plausible.csv", 3): "implausible_date",
+                    ("corpus/plausible.csv", 4): "implausible_quantity", ("corpus/plausible.csv", 5): "implausible_unit_price",
+                    ("corpus/plausible.csv", 6): "implausible_quantity", ("corpus/plausible.csv", 7): "implausible_quantity"})
 
     # (6) US dates with the d/m format listed first: one format per file, the one that reads every date.
     rows = [HEADER]
     for day in range(1, 21):
         rows.append(_line(f"5370{day:02d}", "21730", "2", "4.25", f"3/{day}/2011 09:{day:02d}", customer="12583",
                           country="France"))
-        lines[("us_dates.csv", day)] = _expect(f"5370{day:02d}", "21730", "12583", 2.0, 4.25,
+        lines[("corpus/us_dates.csv", day)] = _expect(f"5370{day:02d}", "21730", "12583", 2.0, 4.25,
                                                f"2011-03-{day:02d}T09:{day:02d}:00", "France")
     files["corpus/us_dates.csv"] = _csv(rows).encode()
 
@@ -90,11 +90,11 @@ def cleaning_corpus() -> Corpus:
             + "536503,84029E,LANTERN,8\n"
             + _csv([_line("536504", "84029E", "8", "3.39", "2010-12-01 08:37:00")]))
     files["corpus/newlines.csv"] = text.encode()
-    lines[("newlines.csv", 1)] = _expect("536500", "84029G", "17850", 8.0, 3.39, "2010-12-01T08:34:00")
-    lines[("newlines.csv", 2)] = _expect("536501", "84029E", "17850", 8.0, 3.39, "2010-12-01T08:35:00")
-    rejects[("newlines.csv", 3)] = "unparseable_line: too many columns"
-    rejects[("newlines.csv", 4)] = "unparseable_line: missing columns"
-    lines[("newlines.csv", 5)] = _expect("536504", "84029E", "17850", 8.0, 3.39, "2010-12-01T08:37:00")
+    lines[("corpus/newlines.csv", 1)] = _expect("536500", "84029G", "17850", 8.0, 3.39, "2010-12-01T08:34:00")
+    lines[("corpus/newlines.csv", 2)] = _expect("536501", "84029E", "17850", 8.0, 3.39, "2010-12-01T08:35:00")
+    rejects[("corpus/newlines.csv", 3)] = "unparseable_line: too many columns"
+    rejects[("corpus/newlines.csv", 4)] = "unparseable_line: missing columns"
+    lines[("corpus/newlines.csv", 5)] = _expect("536504", "84029E", "17850", 8.0, 3.39, "2010-12-01T08:37:00")
 
     # A line over max_line_size and an unterminated quote on the last line: quarantined, the rest loads.
     text = (_csv([HEADER, _line("536600", "22752", "2", "7.65", "2010-12-01 08:26:00"),
@@ -102,16 +102,16 @@ def cleaning_corpus() -> Corpus:
                   _line("536602", "22752", "2", "7.65", "2010-12-01 08:28:00")])
             + '536603,22752,"UNTERMINATED,2,7.65,2010-12-01 08:29:00,17850,United Kingdom\n')
     files["corpus/broken_lines.csv"] = text.encode()
-    lines[("broken_lines.csv", 1)] = _expect("536600", "22752", "17850", 2.0, 7.65, "2010-12-01T08:26:00")
-    rejects[("broken_lines.csv", 2)] = "unparseable_line: line size over maximum"
-    lines[("broken_lines.csv", 3)] = _expect("536602", "22752", "17850", 2.0, 7.65, "2010-12-01T08:28:00")
-    rejects[("broken_lines.csv", 4)] = "unparseable_line: missing columns"
+    lines[("corpus/broken_lines.csv", 1)] = _expect("536600", "22752", "17850", 2.0, 7.65, "2010-12-01T08:26:00")
+    rejects[("corpus/broken_lines.csv", 2)] = "unparseable_line: line size over maximum"
+    lines[("corpus/broken_lines.csv", 3)] = _expect("536602", "22752", "17850", 2.0, 7.65, "2010-12-01T08:28:00")
+    rejects[("corpus/broken_lines.csv", 4)] = "unparseable_line: missing columns"
 
     # Currency symbols before or after the number.
     files["corpus/currency.csv"] = _csv([HEADER, _line("536700", "21754", "3", "£2.55", "2010-12-01 09:00:00"),
                                          _line("536701", "21754", "3", "2.55 $", "2010-12-01 09:01:00")]).encode()
-    lines[("currency.csv", 1)] = _expect("536700", "21754", "17850", 3.0, 2.55, "2010-12-01T09:00:00")
-    lines[("currency.csv", 2)] = _expect("536701", "21754", "17850", 3.0, 2.55, "2010-12-01T09:01:00")
+    lines[("corpus/currency.csv", 1)] = _expect("536700", "21754", "17850", 3.0, 2.55, "2010-12-01T09:00:00")
+    lines[("corpus/currency.csv", 2)] = _expect("536701", "21754", "17850", 3.0, 2.55, "2010-12-01T09:01:00")
     return Corpus(files, mapping, lines, rejects)
 
 
@@ -134,12 +134,12 @@ def german_erp_corpus() -> Corpus:
             ["C536367", "22633", "Handwärmer", "6-", "1,85 EUR", "14.12.2010 10:00", "17850", "Deutschland"],
             ["536368", "22633", "Handwärmer", "6", "2.55", "15.12.2010 10:00", "17850", "Deutschland"]]
     files = {"erp/export.csv": ("\ufeff" + _csv(rows, delimiter=";", newline="\r\n")).encode("utf-8")}
-    lines = {("export.csv", 1): _expect("536365", "85123A", "17850", 6.0, 2.55, "2010-12-01T08:26:00", "Deutschland"),
-             ("export.csv", 2): _expect("536366", "22633", "17850", 1200.0, 1234.5, "2010-12-13T09:00:00",
+    lines = {("erp/export.csv", 1): _expect("536365", "85123A", "17850", 6.0, 2.55, "2010-12-01T08:26:00", "Deutschland"),
+             ("erp/export.csv", 2): _expect("536366", "22633", "17850", 1200.0, 1234.5, "2010-12-13T09:00:00",
                                         "Deutschland"),
-             ("export.csv", 3): _expect("C536367", "22633", "17850", -6.0, 1.85, "2010-12-14T10:00:00",
+             ("erp/export.csv", 3): _expect("C536367", "22633", "17850", -6.0, 1.85, "2010-12-14T10:00:00",
                                         "Deutschland")}
-    return Corpus(files, mapping, lines, {("export.csv", 4): "invalid_unit_price"})
+    return Corpus(files, mapping, lines, {("erp/export.csv", 4): "invalid_unit_price"})
 
 
 def encodings_corpus() -> Corpus:
@@ -149,8 +149,8 @@ def encodings_corpus() -> Corpus:
     rows = [HEADER, _line("536365", "85123A", "6", "2,55", "01.12.2010 08:26", item="Straße"),
             _line("536366", "22633", "6", "1,85", "01.12.2010 08:28", item="Café")]
     files = {"excel/unicode.txt": _csv(rows, delimiter="\t", newline="\r\n").encode("utf-16")}
-    lines = {("unicode.txt", 1): _expect("536365", "85123A", "17850", 6.0, 2.55, "2010-12-01T08:26:00"),
-             ("unicode.txt", 2): _expect("536366", "22633", "17850", 6.0, 1.85, "2010-12-01T08:28:00")}
+    lines = {("excel/unicode.txt", 1): _expect("536365", "85123A", "17850", 6.0, 2.55, "2010-12-01T08:26:00"),
+             ("excel/unicode.txt", 2): _expect("536366", "22633", "17850", 6.0, 1.85, "2010-12-01T08:28:00")}
     return Corpus(files, mapping, lines)
 
 
@@ -167,12 +167,12 @@ def shopify_corpus() -> Corpus:
             ["#1002", "a@example.com", "2010-12-01T09:26:00+01:00", "1", "Mug", "$12.50", "10001", "DE"],
             ["#1003", "b@example.com", "2010-12-01T03:26:00-0500", "1", "Cap", "$1,250.00", "10002", "US"]]
     files = {"shopify/orders_export.csv": _csv(rows).encode()}
-    lines = {("orders_export.csv", 1): _expect("#1001", "10001", "a@example.com", 2.0, 12.5, "2010-12-01T08:26:00",
+    lines = {("shopify/orders_export.csv", 1): _expect("#1001", "10001", "a@example.com", 2.0, 12.5, "2010-12-01T08:26:00",
                                                "US"),
-             ("orders_export.csv", 2): _expect("#1002", "10001", "a@example.com", 1.0, 12.5, "2010-12-01T08:26:00",
+             ("shopify/orders_export.csv", 2): _expect("#1002", "10001", "a@example.com", 1.0, 12.5, "2010-12-01T08:26:00",
                                                "DE")}
     # '$1,250.00' with no thousands separator in the mapping is not a number: quarantined, not 1.25.
-    return Corpus(files, mapping, lines, {("orders_export.csv", 3): "invalid_unit_price"})
+    return Corpus(files, mapping, lines, {("shopify/orders_export.csv", 3): "invalid_unit_price"})
 
 
 def cp1252_corpus() -> Corpus:
@@ -184,8 +184,8 @@ def cp1252_corpus() -> Corpus:
     rows = [header, _line("536365", "85123A", "6", "£2.55", "2010-12-01 08:26:00", item="Größe"),
             _line("536366", "22633", "6", "£1.85", "2010-12-01 08:28:00", country="Österreich")]
     files = {"windows/export.csv": _csv(rows).encode("cp1252")}
-    lines = {("export.csv", 1): _expect("536365", "85123A", "17850", 6.0, 2.55, "2010-12-01T08:26:00"),
-             ("export.csv", 2): _expect("536366", "22633", "17850", 6.0, 1.85, "2010-12-01T08:28:00", "Österreich")}
+    lines = {("windows/export.csv", 1): _expect("536365", "85123A", "17850", 6.0, 2.55, "2010-12-01T08:26:00"),
+             ("windows/export.csv", 2): _expect("536366", "22633", "17850", 6.0, 1.85, "2010-12-01T08:28:00", "Österreich")}
     return Corpus(files, mapping, lines)
 
 
