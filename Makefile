@@ -118,5 +118,6 @@ ifeq ($(origin DATASET),command line)
 		$(WAREHOUSE_DIR)/reports/.$(DATASET).html.*
 else
 	rm -rf target logs $(WAREHOUSE_DIR)/*.duckdb $(WAREHOUSE_DIR)/*.duckdb.wal $(WAREHOUSE_DIR)/fit_cache \
-		$(WAREHOUSE_DIR)/serving $(WAREHOUSE_DIR)/reports
+		$(WAREHOUSE_DIR)/serving $(WAREHOUSE_DIR)/reports \
+		$(WAREHOUSE_DIR)/transcoded
 endif

@@ -109,22 +109,45 @@
     max_line_size = {{ options.max_line_size | int }}, strict_mode = {{ 'true' if options.strict_mode else 'false' }}
 {%- endmacro %}
 
+{#- raw_export_readable(label, pattern, options) checks the files (raw_input_files) and returns
+    {file as found: the file the reader reads}: the file itself, or, when the mapping's encoding is one DuckDB
+    cannot read (options.transcode_from: cp1252), its UTF-8 copy beside the database (custseg_utf8_copy of the
+    raw_input plugin: line n of the copy is line n of the file; raw_export_create names the original again). -#}
+{% macro raw_export_readable(label, pattern, options) -%}
+    {%- set readable = {} -%}
+    {%- if not execute -%}{{ return(readable) }}{%- endif -%}
+    {%- for file in raw_input_files(label, pattern).rows -%}
+        {%- if options.get('transcode_from') -%}
+            {%- set database = target.path | string -%}
+            {%- set copies = (database.rsplit('/', 1)[0] if '/' in database else '.') ~ '/transcoded' -%}
+            {%- set copy = run_query("select custseg_utf8_copy(" ~ dbt.string_literal(file[0]) ~ ", "
+                                     ~ dbt.string_literal(options.transcode_from) ~ ", "
+                                     ~ dbt.string_literal(copies) ~ ")") -%}
+            {%- do readable.update({file[0]: copy.rows[0][0]}) -%}
+        {%- else -%}
+            {%- do readable.update({file[0]: file[0]}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(readable) }}
+{%- endmacro %}
+
 {% macro raw_csv_header(label, pattern, options) -%}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set files = raw_input_files(label, pattern) -%}
+    {%- set readable = raw_export_readable(label, pattern, options) -%}
+    {%- set files = readable.keys() | list -%}
     {%- set ns = namespace(first=none) -%}
-    {%- for file in files.rows -%}
-        {%- set path = file[0] -%}
+    {%- for original in files -%}
+        {%- set path = readable[original] -%}
         {%- if options.encoding == 'latin-1' and not path.endswith('.gz') -%}
-            {#- cp1252 = latin-1 but for bytes 0x80-0x9f (euro sign, curly quotes, dashes), which DuckDB
-                reads only with its encodings extension; stop here with the file named instead. -#}
+            {#- A latin-1 file holding bytes 0x80-0x9F is a cp1252 file (DuckDB's latin-1 reader rejects those
+                bytes with a message naming nothing): stop here with the file named and the fix. -#}
             {%- set c1 = run_query("select regexp_matches(content::varchar, '\\\\x[89][0-9A-F]') from read_blob('"
                                    ~ path ~ "')") -%}
             {%- if c1.rows[0][0] -%}
                 {{ exceptions.raise_compiler_error(
-                    label ~ ": raw file '" ~ path ~ "' holds cp1252 characters outside latin-1 (bytes 0x80-0x9F: "
-                    ~ "euro sign, curly quotes, dashes), which DuckDB cannot read without its encodings extension. "
-                    ~ "Fix: save the export as UTF-8 (or Excel 'Unicode text') and set encoding: utf-8 (utf-16).") }}
+                    label ~ ": raw file '" ~ original ~ "' is declared latin-1 but holds bytes 0x80-0x9F, "
+                    ~ "which latin-1 does not use: a Windows export's euro sign, curly quotes or dashes. "
+                    ~ "Fix: set encoding: cp1252 in the mapping.") }}
             {%- endif -%}
         {%- endif -%}
         {%- set lines = run_query(
@@ -134,7 +157,7 @@
             ~ ", strict_mode = false, ignore_errors = true) limit 2") -%}
         {%- if lines.rows | length < 2 -%}
             {{ exceptions.raise_compiler_error(
-                label ~ ": raw file '" ~ path ~ "' has a header line but no data line. Export the data again, "
+                label ~ ": raw file '" ~ original ~ "' has a header line but no data line. Export the data again, "
                 ~ "or remove the file.") }}
         {%- endif -%}
         {%- set width = lines.rows[0][0].split(options.delimiter) | length -%}
@@ -150,7 +173,7 @@
             {%- set ns.first = header -%}
         {%- elif header != ns.first -%}
             {{ exceptions.raise_compiler_error(
-                label ~ ": raw file '" ~ path ~ "' has another header than '" ~ files.rows[0][0] ~ "' ("
+                label ~ ": raw file '" ~ original ~ "' has another header than '" ~ files[0] ~ "' ("
                 ~ header | join(' | ') ~ " instead of " ~ ns.first | join(' | ')
                 ~ "). Fix: export every file with the same columns, or load them as separate paths.") }}
         {%- endif -%}
@@ -202,9 +225,27 @@
         both. (strict_mode = false, the default, is what reads files mixing LF and CRLF line ends.) -#}
     {%- set names = [] -%}
     {%- for index in range(header | length + 1) -%}{%- do names.append("'c" ~ index ~ "': 'VARCHAR'") -%}{%- endfor -%}
+    {%- set readable = raw_export_readable(options.label, pattern, options) -%}
+    {%- set renamed = [] -%}
+    {%- set copies = [] -%}
+    {%- for original, path in readable | dictsort if path != original -%}
+        {%- do renamed.append((path, original)) -%}{%- do copies.append(dbt.string_literal(path)) -%}
+    {%- endfor -%}
+    {%- set files = "[" ~ copies | join(', ') ~ "]" if renamed else dbt.string_literal(pattern) -%}
     create or replace temp table {{ table }} as
-    select *, row_number() over () as parsed_row
-    from read_csv('{{ pattern }}', header = true, auto_detect = false, columns = { {{- names | join(', ') -}} },
+    select * {%- if renamed %} replace ({{ original_file_name('filename', renamed) }} as filename){% endif %},
+        row_number() over () as parsed_row
+    from read_csv({{ files }}, header = true, auto_detect = false, columns = { {{- names | join(', ') -}} },
         {{ raw_csv_reader_options(options) }}, null_padding = true, nullstr = chr(1), filename = true,
         store_rejects = true, rejects_table = '{{ table }}_errors', rejects_scan = '{{ table }}_scans')
+    {%- if renamed %};
+    update {{ table }}_scans set file_path = {{ original_file_name('file_path', renamed) }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- The original file of a copy the reader read (pairs: (copy, original)). -#}
+{% macro original_file_name(column, pairs) -%}
+    case {{ column }}
+        {%- for copy, original in pairs %} when {{ dbt.string_literal(copy) }} then {{ dbt.string_literal(original) }}{% endfor %}
+    end
 {%- endmacro %}

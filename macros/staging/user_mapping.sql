@@ -27,14 +27,15 @@
             'country': 'country',
         },
     } -%}
-    {#- Names a user may write for the encodings DuckDB reads without an extension. cp1252 (Windows
-        "ANSI", most German and UK ERP exports) is latin-1 but for bytes 0x80-0x9F: it is read as latin-1,
-        and a file holding one of those bytes (the euro sign, curly quotes) stops with its name. -#}
+    {#- Names a user may write for each encoding, and how it is read: DuckDB reads utf-8, utf-16 and latin-1
+        itself; cp1252 (Windows "ANSI", most German and UK ERP exports: latin-1 but for the euro sign, curly
+        quotes and dashes at bytes 0x80-0x9F, which DuckDB's latin-1 rejects) is read through a UTF-8 copy
+        (macro raw_export_readable, custseg.raw_input.transcode). -#}
     {%- set encodings = {
         'utf-8': 'utf-8', 'utf8': 'utf-8', 'utf-8-sig': 'utf-8', 'utf-8 with bom': 'utf-8',
         'utf-16': 'utf-16', 'utf16': 'utf-16', 'utf-16le': 'utf-16', 'unicode': 'utf-16',
         'latin-1': 'latin-1', 'latin1': 'latin-1', 'iso-8859-1': 'latin-1',
-        'cp1252': 'latin-1', 'windows-1252': 'latin-1',
+        'cp1252': 'cp1252', 'windows-1252': 'cp1252', 'ansi': 'cp1252',
     } -%}
     {%- set given = var('user_mapping', {}) or {} -%}
     {%- if given is string -%}{%- set given = fromyaml(given) or {} -%}{%- endif -%}
@@ -56,6 +57,8 @@
             "user_mapping.encoding: " ~ mapping.encoding | tojson ~ " is not supported; use one of "
             ~ encodings.keys() | join(', ') ~ " (UTF-16 BE and other code pages: save the export as UTF-8).") }}
     {%- endif -%}
-    {%- do mapping.update({'encoding': encodings[encoding], 'label': 'user'}) -%}
+    {%- set transcoded = encodings[encoding] == 'cp1252' -%}
+    {%- do mapping.update({'encoding': 'utf-8' if transcoded else encodings[encoding], 'label': 'user',
+                           'transcode_from': 'cp1252' if transcoded else none}) -%}
     {{ return(mapping) }}
 {%- endmacro %}

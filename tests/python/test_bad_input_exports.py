@@ -89,12 +89,12 @@ def test_shopify_iso_dates_with_time_zones_are_utc(tmp_path):
     assert_outcome(tmp_path, case)
 
 
-def test_cp1252_export_with_a_quote_in_the_header_loads(tmp_path):
+def test_cp1252_export_with_euro_sign_curly_quotes_and_a_quote_in_the_header_loads(tmp_path):
     case = corpus.cp1252_corpus()
     build(tmp_path, case)
     assert_outcome(tmp_path, case)
-    assert query(tmp_path, "select product_description from order_lines order by source_row") == [("Größe",),
-                                                                                                   ("LANTERN",)]
+    assert query(tmp_path, "select product_description from order_lines order by source_row") == [
+        ("Größe",), ("LANTERN",), ("“Herz” – rot",)]
 
 
 @pytest.mark.parametrize("name", sorted(corpus.stopping_corpora()))

@@ -176,16 +176,19 @@ def shopify_corpus() -> Corpus:
 
 
 def cp1252_corpus() -> Corpus:
-    """A Windows (cp1252) export with umlauts and £ (bytes in latin-1's range) and a header holding ``"``."""
+    """A Windows (cp1252) export with umlauts and £ (bytes in latin-1's range), the euro sign and curly quotes
+    (bytes 0x80-0x9F, where cp1252 and latin-1 differ) and a header holding ``"``."""
     header = ["invoice_id", "stock_code", 'product "description"', "quantity", "unit_price", "ordered_at",
               "customer_id", "country"]
-    mapping = {"path": "windows/export.csv", "encoding": "cp1252", "currency_symbols": ["£"],
+    mapping = {"path": "windows/export.csv", "encoding": "cp1252", "currency_symbols": ["£", "€"],
                "columns": {"product_description": 'product "description"'}}
     rows = [header, _line("536365", "85123A", "6", "£2.55", "2010-12-01 08:26:00", item="Größe"),
-            _line("536366", "22633", "6", "£1.85", "2010-12-01 08:28:00", country="Österreich")]
+            _line("536366", "22633", "6", "£1.85", "2010-12-01 08:28:00", country="Österreich"),
+            _line("536367", "22634", "2", "3.10 €", "2010-12-01 08:29:00", item="“Herz” – rot")]
     files = {"windows/export.csv": _csv(rows).encode("cp1252")}
     lines = {("windows/export.csv", 1): _expect("536365", "85123A", "17850", 6.0, 2.55, "2010-12-01T08:26:00"),
-             ("windows/export.csv", 2): _expect("536366", "22633", "17850", 6.0, 1.85, "2010-12-01T08:28:00", "Österreich")}
+             ("windows/export.csv", 2): _expect("536366", "22633", "17850", 6.0, 1.85, "2010-12-01T08:28:00", "Österreich"),
+             ("windows/export.csv", 3): _expect("536367", "22634", "17850", 2.0, 3.10, "2010-12-01T08:29:00")}
     return Corpus(files, mapping, lines)
 
 
@@ -213,11 +216,16 @@ def stopping_corpora() -> dict[str, Corpus]:
             {"user/transactions.csv": (_csv([HEADER, good]) + '536366,"85123A,LANTERN,6,2.55,2010-12-01 08:27:00,17850,UK\n'
                                        + _csv([good, good])).encode()}, {},
             expected_error=["transactions.csv': a quote", "on data line 2 or before is never closed", "close the quote"]),
-        "cp1252_euro": Corpus(
+        "cp1252_declared_latin1": Corpus(
             {"user/transactions.csv": _csv([HEADER, _line("536365", "85123A", "6", "2.55 €", "2010-12-01 08:26:00")]
                                            ).encode("cp1252")},
-            {"encoding": "cp1252", "currency_symbols": ["€"]},
-            expected_error=["transactions.csv", "bytes 0x80-0x9F", "save the export as UTF-8"]),
+            {"encoding": "latin-1", "currency_symbols": ["€"]},
+            expected_error=["transactions.csv", "bytes 0x80-0x9F", "set encoding: cp1252"]),
+        "cp1252_undefined_byte": Corpus(
+            {"user/transactions.csv": _csv([HEADER, _line("536365", "85123A", "6", "2.55", "2010-12-01 08:26:00")]
+                                           ).encode("cp1252") + b"536366,85123A,LANTERN\x81,6,2.55,2010-12-01 08:27:00,17850,UK\n"},
+            {"encoding": "cp1252"},
+            expected_error=["transactions.csv' line 3", "byte 0x81 is not a cp1252 character", "export the file again"]),
     }
 
 

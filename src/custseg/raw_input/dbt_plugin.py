@@ -6,6 +6,8 @@ dbt's own connection, for the macros that check raw files before the build reads
 - ``custseg_file_digest(path, length)`` -> SHA-256 of the first ``length`` bytes (all when negative), null when
   the file is missing or shorter
 - ``custseg_gzip_problem(path)`` -> null for a sound gzip file, else what is wrong with it
+- ``custseg_utf8_copy(path, encoding, out_dir)`` -> the path of a UTF-8 copy of a file in a code page DuckDB
+  cannot read (:mod:`custseg.raw_input.transcode`)
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb.sqltypes import BIGINT, VARCHAR
 
-from custseg.raw_input import files
+from custseg.raw_input import files, transcode
 
 FUNCTIONS = {
     "custseg_file_bytes": (files.file_bytes, [VARCHAR], BIGINT),
     "custseg_file_digest": (files.digest, [VARCHAR, BIGINT], VARCHAR),
     "custseg_gzip_problem": (files.gzip_problem, [VARCHAR], VARCHAR),
+    "custseg_utf8_copy": (transcode.utf8_copy, [VARCHAR, VARCHAR, VARCHAR], VARCHAR),
 }
 
 
