@@ -19,9 +19,20 @@
             ~ "raw_data_dir and the rest in one --vars (make build DATASET=" ~ db_stem ~ " RAW_DATA_DIR=<dir> "
             ~ "does), or point CUSTSEG_DB_PATH at warehouse/" ~ dataset ~ ".duckdb. Nothing was built or published.") }}
     {%- endif -%}
-    {%- set classified = custseg_built_relation('int_order_lines__classified') -%}
-    {%- set loaded = adapter.get_relation(database=classified.database, schema=classified.schema,
-                                          identifier='int_order_lines__loaded_files') if classified else none -%}
+    {#- Looked up outside any transaction (adapter.get_relation would open one, and the publish, which calls this
+        macro, runs its own transaction next). -#}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.int_order_lines__classified') -%}
+    {%- set loaded = none -%}
+    {%- if node is not none and target.type == 'duckdb' -%}
+        {%- set response, tables = adapter.execute(
+                "select count(*) from duckdb_tables() where database_name = " ~ dbt.string_literal(node.database)
+                ~ " and schema_name = " ~ dbt.string_literal(node.schema)
+                ~ " and table_name = 'int_order_lines__loaded_files'", auto_begin=False, fetch=True) -%}
+        {%- if tables.rows[0][0] > 0 -%}
+            {%- set loaded = api.Relation.create(database=node.database, schema=node.schema,
+                                                 identifier='int_order_lines__loaded_files') -%}
+        {%- endif -%}
+    {%- endif -%}
     {%- if check_loaded and loaded is not none -%}
         {%- set response, found = adapter.execute(
                 "select distinct dataset from " ~ loaded ~ " order by dataset", auto_begin=False, fetch=True) -%}

@@ -103,7 +103,15 @@
 {% macro assert_raw_files_unchanged() -%}
     {%- if not execute or flags.WHICH not in ('build', 'run', 'retry') -%}{{ return('') }}{%- endif -%}
     {%- do assert_requested_dataset(check_loaded=not flags.FULL_REFRESH) -%}
-    {%- if flags.FULL_REFRESH or target.type != 'duckdb' -%}{{ return('') }}{%- endif -%}
+    {%- if target.type != 'duckdb' -%}{{ return('') }}{%- endif -%}
+    {%- set plugin = run_query("select count(*) from duckdb_functions() where function_name = 'custseg_file_digest'") -%}
+    {%- if plugin.rows[0][0] == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "custseg: the profile '" ~ target.profile_name ~ "' does not load the plugin custseg.raw_input.dbt_plugin "
+            ~ "(the raw files' identity and gzip checks). Fix: list it under the output's plugins, as custseg's "
+            ~ "profiles.yml does: `- module: custseg.raw_input.dbt_plugin` with `alias: raw_input`.") }}
+    {%- endif -%}
+    {%- if flags.FULL_REFRESH -%}{{ return('') }}{%- endif -%}
     {%- set classified = custseg_built_relation('int_order_lines__classified') -%}
     {%- set loaded = adapter.get_relation(database=classified.database, schema=classified.schema,
                                           identifier='int_order_lines__loaded_files') if classified else none -%}

@@ -54,6 +54,8 @@ def test_a_host_project_builds_custseg_beside_its_own_customers_model(repo_root,
               threads: 4
               plugins:
                 - module: custseg.serving.dbt_plugin
+                - module: custseg.raw_input.dbt_plugin
+                  alias: raw_input
     """))
     (host / "models" / "customers.sql").write_text(
         "select 'h1' as customer_id, 'the host''s own customers model' as note\n")
