@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+from collections.abc import Mapping
 
 
 def parse_var(value):
@@ -21,6 +22,19 @@ def parse_var(value):
             except (ValueError, SyntaxError):
                 continue
     return value
+
+
+def var_overrides(name: str, value, known) -> dict:
+    """The settings a mapping var (``segmentation``, ``response``, ``clv``) overrides, each value parsed
+    (:func:`parse_var`); a var that is not a mapping, or a key not in ``known``, raises naming the var and the
+    keys it accepts."""
+    overrides = parse_var(value) or {}
+    if not isinstance(overrides, Mapping):
+        raise ValueError(f"var '{name}' must be a mapping, got {overrides!r}")
+    unknown = sorted(set(overrides) - set(known))
+    if unknown:
+        raise ValueError(f"var '{name}': unknown key(s) {unknown}; expected some of {sorted(known)}")
+    return {key: parse_var(v) for key, v in overrides.items()}
 
 
 def build_vars(dataset: str, raw_data_dir: str, mapping_file: str | None = None) -> dict:

@@ -23,6 +23,7 @@ from custseg.dbt_runner import PROJECT_DIR, run_dbt
 from custseg.generate import corpus_trust as corpus
 from custseg.raw_input import files
 from custseg.serving import publish
+from warehouse_tables import table_contents
 
 slow = pytest.mark.slow
 SELECT = ["--select", "+int_order_lines__classified", "--indirect-selection", "cautious"]
@@ -45,14 +46,6 @@ def make_build(root, dataset, raw, *extra):
 def failure_text(proc):
     assert proc.returncode != 0, "the build should have failed"
     return proc.stdout + proc.stderr
-
-
-def table_contents(db) -> dict[str, tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        names = [name for name, in con.execute(
-            "select table_name from duckdb_tables() order by table_name").fetchall()]
-        return {name: con.execute(f'select count(*), sum(hash(t)) from "{name}" as t').fetchone()
-                for name in names}
 
 
 def classified(db):

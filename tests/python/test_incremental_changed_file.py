@@ -12,6 +12,7 @@ import pytest
 from custseg.dbt_runner import run_dbt
 from custseg.generate import WorldSpec, generate_world
 from custseg.generate.corpus_trust import change_middle_quantity_parquet
+from warehouse_tables import table_contents
 
 pytestmark = pytest.mark.slow
 
@@ -21,15 +22,6 @@ SELECT = ["--select", "+int_order_lines__classified", "--indirect-selection", "c
 def _build(raw, root, check=True, args=(), dataset="sample"):
     return run_dbt("build", dataset=dataset, raw_data_dir=raw, db_path=root / "wh.duckdb",
                    target_path=root / "target", args=[*SELECT, *args], check=check)
-
-
-def table_contents(db) -> dict[str, tuple]:
-    """Every table of ``db`` with its row count and a hash of all its rows: equal means unchanged."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        names = [name for name, in con.execute(
-            "select table_name from duckdb_tables() order by table_name").fetchall()]
-        return {name: con.execute(f'select count(*), sum(hash(t)) from "{name}" as t').fetchone()
-                for name in names}
 
 
 def _quantity(db, source_file, source_row):

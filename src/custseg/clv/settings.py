@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from custseg.dbt_vars import parse_var as _parse
+from custseg.dbt_vars import var_overrides
 
 BASE = {"time_unit_days": 1.0, "penalizer": 0.0, "gamma_gamma_penalizer": 0.0, "fit_sample_size": 50_000,
         "random_state": 0}
@@ -31,13 +31,8 @@ SQL_KEYS = frozenset({"horizon_days", "holdout_days", "series_terms"})
 
 def resolve_settings(overrides: Mapping | str | None = None) -> dict:
     """BASE overridden by var ``clv``; unknown keys and out-of-range values raise, naming the key."""
-    overrides = _parse(overrides) or {}
-    if not isinstance(overrides, Mapping):
-        raise ValueError(f"var 'clv' must be a mapping, got {overrides!r}")
-    unknown = sorted(set(overrides) - set(BASE) - SQL_KEYS)
-    if unknown:
-        raise ValueError(f"var 'clv': unknown key(s) {unknown}; expected some of {sorted(set(BASE) | SQL_KEYS)}")
-    settings = {**BASE, **{k: _parse(v) for k, v in overrides.items() if k not in SQL_KEYS}}
+    overrides = var_overrides("clv", overrides, set(BASE) | SQL_KEYS)
+    settings = {**BASE, **{k: v for k, v in overrides.items() if k not in SQL_KEYS}}
     for key in ("time_unit_days",):
         if not isinstance(settings[key], (int, float)) or settings[key] <= 0:
             raise ValueError(f"var 'clv': {key} must be a number > 0, got {settings[key]!r}")

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from custseg.dbt_vars import parse_var as _parse
+from custseg.dbt_vars import var_overrides
 
 BASE = {
     "features": None, "log1p": [], "n_folds": 5, "n_repeats": 3, "random_state": 0, "class_weight": "balanced",
@@ -54,13 +55,8 @@ def feature_set(feature_sets, dataset: str | None) -> dict:
 def resolve_settings(dataset: str | None, overrides: Mapping | str | None = None,
                      seed_features: Mapping | None = None) -> dict:
     dataset = _parse(dataset) or "sample"
-    overrides = _parse(overrides) or {}
-    if not isinstance(overrides, Mapping):
-        raise ValueError(f"var 'response' must be a mapping, got {overrides!r}")
-    unknown = sorted(set(overrides) - set(BASE) - SQL_KEYS)
-    if unknown:
-        raise ValueError(f"var 'response': unknown key(s) {unknown}; expected some of {sorted(set(BASE) | SQL_KEYS)}")
+    overrides = var_overrides("response", overrides, set(BASE) | SQL_KEYS)
     settings = {**BASE, **DATASETS.get(dataset, {}), **(seed_features or {}),
-                **{k: _parse(v) for k, v in overrides.items() if k not in SQL_KEYS}}
+                **{k: v for k, v in overrides.items() if k not in SQL_KEYS}}
     settings["dataset"] = dataset
     return settings

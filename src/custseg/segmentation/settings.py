@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from custseg.dbt_vars import parse_var as _parse
+from custseg.dbt_vars import var_overrides
 
 BASE = {
     "k_min": 2, "k_max": 10, "k": None, "segments_min": 3, "segments_max": 8, "stability_bootstraps": 10,
@@ -98,14 +99,9 @@ def resolve_settings(dataset: str | None, overrides: Mapping | str | None = None
     """The settings of one build: base defaults < data set defaults < ``seed_features``
     (from the seed model_feature_sets, see :func:`feature_set`) < ``overrides`` (var)."""
     dataset = _parse(dataset) or "sample"
-    overrides = _parse(overrides) or {}
-    if not isinstance(overrides, Mapping):
-        raise ValueError(f"var 'segmentation' must be a mapping, got {overrides!r}")
-    unknown = sorted(set(overrides) - set(BASE) - {"features", "log1p"})
-    overrides = {**(seed_features or {}), **overrides}
-    if unknown:
-        raise ValueError(f"var 'segmentation': unknown key(s) {unknown}")
-    settings = {**BASE, **DATASETS.get(dataset, DATASETS["sample"]), **{k: _parse(v) for k, v in overrides.items()}}
+    overrides = var_overrides("segmentation", overrides, set(BASE) | {"features", "log1p"})
+    overrides = {**{key: _parse(v) for key, v in (seed_features or {}).items()}, **overrides}
+    settings = {**BASE, **DATASETS.get(dataset, DATASETS["sample"]), **overrides}
     settings["dataset"] = dataset
     return settings
 
