@@ -42,6 +42,11 @@ def _tables(seed: int = 0) -> dict[str, pd.DataFrame]:
          "is_best_in_family": pos >= 2, "selection_metric": "roc_auc"}
         for pos, (family, params) in enumerate(GRID, start=1)
         for metric, mean, std in (("roc_auc", 0.8, 0.02), ("pr_auc", 0.6, 0.03), ("hits_top_20pct", 64.6, 3.4))])
+    chosen = metrics["is_chosen"]
+    metrics["selection_aware_mean"] = np.where(chosen, metrics["cv_mean"] - 0.015, np.nan)
+    metrics["selection_aware_lower"] = np.where(chosen, metrics["cv_mean"] - 0.05, np.nan)
+    metrics["selection_aware_upper"] = np.where(chosen, metrics["cv_mean"] + 0.02, np.nan)
+    metrics["is_best_cv_mean"] = metrics["candidate_position"] == 3
     order = np.argsort(-prob, kind="mergesort")[:80]
     frame = pd.DataFrame({"customer_id": ids, "segment": segment, "recency": recency, "monetary": monetary})
     profiles = frame.groupby("segment").agg(customers=("customer_id", "count"), mean_recency_days=("recency", "mean"),
@@ -53,7 +58,25 @@ def _tables(seed: int = 0) -> dict[str, pd.DataFrame]:
     profiles["labeled_customers"] = profiles["customers"]
     profiles["responders"] = [int(label[segment == s].sum()) for s in profiles["segment_id"]]
     profiles["response_rate"] = profiles["responders"] / profiles["labeled_customers"]
+    p_alive = np.clip(1 - recency / 800, 0.05, 1)
+    expected_purchases = p_alive * 3
+    expected_value = expected_purchases * monetary / 10
+    by_segment = pd.DataFrame({"segment_id": segment, "p": p_alive, "e": expected_purchases, "v": expected_value})
+    clv = by_segment.groupby("segment_id").agg(clv_customers=("p", "size"), mean_p_alive=("p", "mean"),
+                                               expected_purchases=("e", "sum"), expected_value=("v", "sum"))
+    clv["mean_expected_value"] = clv["expected_value"] / clv["clv_customers"]
+    clv["expected_value_share"] = clv["expected_value"] / clv["expected_value"].sum()
+    profiles = profiles.merge(clv.reset_index(), on="segment_id")
     return {
+        "customer_clv": pd.DataFrame({
+            "customer_id": ids, "p_alive": p_alive, "expected_purchases": expected_purchases,
+            "expected_order_value": monetary / 10, "expected_value": expected_value, "horizon_days": 365,
+            "as_of_date": pd.Timestamp("2026-01-01")}),
+        "clv_holdout_validation": pd.DataFrame({
+            "customer_group": ["all", "0", "1"], "group_order": [0, 1, 2], "customers": [400, 250, 150],
+            "actual_purchases": [600, 200, 400], "predicted_purchases": [560.5, 210.0, 350.5],
+            "relative_error": [560.5 / 600 - 1, 0.05, 350.5 / 400 - 1], "correlation": [0.81, 0.5, 0.7],
+            "holdout_days": 183, "holdout_start_date": pd.Timestamp("2025-07-02")}),
         "customer_rfm": pd.DataFrame({
             "customer_id": ids, "r_score": rng.integers(1, 6, n), "f_score": rng.integers(1, 6, n),
             "rfm_segment": rfm_segment, "monetary": monetary, "recency_days": recency.round(),
@@ -117,6 +140,27 @@ def full_report(tmp_path_factory):
 def _chart_rows(spec: dict) -> int:
     """Rows of data a Vega-Lite spec carries (Altair puts them in top-level ``datasets``)."""
     return sum(len(values) for values in spec.get("datasets", {}).values())
+
+
+def test_value_section_sums_customer_clv_and_shows_the_holdout_check(full_report):
+    tables, _, sections = full_report
+    text = sections["clv"].text
+    total = tables["customer_clv"]["expected_value"].sum()
+    assert f"{total:,.0f}"[:4] in text.replace("\u202f", ",")  # the expected value of every customer, formatted
+    assert "next 365 days" in text
+    assert "fitted on the orders before 2025-07-02" in text and "-6.6 %" in text  # 560.5 of 600: 6.6 % too few
+    for name in NAMES.values():
+        assert name in text
+
+
+def test_model_section_puts_the_selection_aware_estimate_first(full_report):
+    tables, _, sections = full_report
+    text = sections["model"].text
+    assert "The figure to budget on" in text
+    chosen = tables["response_model_metrics"].query("is_chosen and metric == 'roc_auc'").iloc[0]
+    assert f"{chosen['selection_aware_mean']:.4f}" in text
+    assert f"{chosen['selection_aware_lower']:.4f} – {chosen['selection_aware_upper']:.4f}" in text
+    assert text.index("The figure to budget on") < text.index("Every candidate")
 
 
 def test_every_section_draws_every_chart_when_all_tables_have_rows(full_report):

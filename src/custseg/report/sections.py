@@ -270,6 +270,46 @@ def _rfm(wh: WarehouseTables, currency: str) -> Rendered:
                              html_table(shown, numeric=tuple(shown.columns[1:])))])
 
 
+def _clv(wh: WarehouseTables, currency: str) -> Rendered:
+    """Predicted value per segment (customer_clv summed in segment_profiles) and how well the model predicted a
+    period it did not see (clv_holdout_validation)."""
+    totals = wh.query("select count(*) as customers, avg(p_alive) as p_alive, sum(expected_purchases) as purchases, "
+                      "sum(expected_value) as value, max(horizon_days) as horizon from customer_clv")
+    horizon = int(totals["horizon"].iloc[0])
+    out = Rendered(tiles=[
+        Tile(f"Expected value, next {horizon:,} days", fmt.money(totals["value"].iloc[0], currency),
+             f"from {fmt.count(totals['customers'].iloc[0])} customers"),
+        Tile("Expected purchases", fmt.count(totals["purchases"].iloc[0]), f"purchase days in the next {horizon:,} days"),
+        Tile("Customers still active", fmt.pct(totals["p_alive"].iloc[0]), "mean probability of being alive")])
+    profiles = _profiles(wh)
+    if "expected_value" in profiles and profiles["expected_value"].notna().any():
+        shown = pd.DataFrame({
+            "Segment": profiles["segment_label"], "Customers": profiles["clv_customers"].map(fmt.count),
+            "Still active": profiles["mean_p_alive"].map(fmt.pct),
+            "Expected purchases": profiles["expected_purchases"].map(fmt.count),
+            "Expected value": profiles["expected_value"].map(lambda v: fmt.money(v, currency)),
+            "Per customer": profiles["mean_expected_value"].map(lambda v: fmt.money(v, currency)),
+            "Share of expected value": profiles["expected_value_share"].map(fmt.pct)})
+        out.tables.append((f"Predicted value by segment over the next {horizon:,} days",
+                           html_table(shown, numeric=tuple(shown.columns[1:]))))
+    if _rows(wh, "clv_holdout_validation"):
+        check = wh.query("select * from clv_holdout_validation order by group_order")
+        shown = pd.DataFrame({
+            "Customers (purchases before the holdout)": check["customer_group"].map(
+                lambda g: "all" if g == "all" else f"{g} repeat purchases"),
+            "Customers": check["customers"].map(fmt.count),
+            "Actual purchases": check["actual_purchases"].map(fmt.count),
+            "Predicted": check["predicted_purchases"].map(fmt.count),
+            "Error": check["relative_error"].map(lambda v: fmt.pct(v) if not fmt.is_missing(v) else "–"),
+            "Correlation per customer": check["correlation"].map(lambda v: fmt.number(v, 2))})
+        first = check.iloc[0]
+        out.tables.append((
+            f"Checked on a period the model did not see: fitted on the orders before {str(first['holdout_start_date'])[:10]}, "
+            f"it predicted the purchases of the next {int(first['holdout_days']):,} days",
+            html_table(shown, numeric=tuple(shown.columns[1:]))))
+    return out
+
+
 def _k_selection(wh: WarehouseTables, currency: str) -> Rendered:
     curves = wh.table("segment_k_selection").sort_values("k")
     shown = pd.DataFrame({
@@ -346,6 +386,25 @@ def _model(wh: WarehouseTables, currency: str) -> Rendered:
         f"over the folds){f'; chosen on {METRICS.get(selection, selection)}' if selection else ''}",
         html_table(candidates, wide=("Parameters",), numeric=tuple(c for c in candidates.columns if c not in
                                                                    ("Candidate", "Model", "Parameters", "Chosen")))))
+    if "selection_aware_mean" in metrics and metrics["selection_aware_mean"].notna().any():
+        chosen = metrics[metrics["is_chosen"].astype(bool) & metrics["selection_aware_mean"].notna()]
+        naive = metrics[metrics["is_best_cv_mean"].astype(bool)].set_index("metric") if "is_best_cv_mean" in metrics \
+            else pd.DataFrame()
+        whole = chosen["metric"].isin(WHOLE_METRICS)
+        shown = pd.DataFrame({
+            "Metric": chosen["metric_label"],
+            "Estimate (selection included)": [fmt.number(v, 0 if w else 4) for v, w in
+                                              zip(chosen["selection_aware_mean"], whole)],
+            "95 % interval": [f"{fmt.number(lo, 0 if w else 4)} – {fmt.number(hi, 0 if w else 4)}" for lo, hi, w in
+                              zip(chosen["selection_aware_lower"], chosen["selection_aware_upper"], whole)],
+            "Plain CV mean of the chosen model": [fmt.number(v, 0 if w else 4) for v, w in zip(chosen["cv_mean"], whole)],
+            "Best plain CV mean of all candidates": [
+                fmt.number(naive["cv_mean"].get(m), 0 if w else 4) if m in naive.index else "–"
+                for m, w in zip(chosen["metric"], whole)]})
+        out.tables.insert(0, (
+            "The figure to budget on: the chosen model's performance estimated with its selection included "
+            "(bootstrap bias-corrected cross-validation); the plain CV means beside it are optimistic, the best "
+            "of them most of all", html_table(shown, numeric=tuple(shown.columns[1:]))))
     extra = [c for c in metrics.columns if c not in CANDIDATE_COLUMNS and c not in
              ("candidate_label", "metric_label", "chosen", "value")]
     if extra:
@@ -434,6 +493,13 @@ SECTIONS: tuple[Section, ...] = (
             "Customers scored 1–5 on how recently and how often they bought, and the named RFM segments.", BUSINESS,
             {"customer_rfm": ("r_score", "f_score", "rfm_segment", "monetary", "recency_days")},
             ("rfm_grid", "rfm_segments"), _rfm),
+    Section("clv", "Predicted customer value",
+            "What each customer is expected to buy over the coming period (BG/NBD for how often and whether they are "
+            "still active, Gamma-Gamma for how much), summed by segment, and how well the same model predicted a "
+            "period it did not see.", BUSINESS,
+            {"customer_clv": ("customer_id", "p_alive", "expected_purchases", "expected_value", "horizon_days"),
+             "segment_profiles": ("segment_id", "segment_name")},
+            (), _clv),
     Section("k_selection", "Choice of the number of segments",
             "The usual criteria for each number of segments tried, on the same rows; the red line marks the k the "
             "model chose.", TECHNICAL,
@@ -461,6 +527,7 @@ EMPTY_REASONS = {
     "population_segment_comparison": "this data set has no general-population panel to compare customers with",
     "segment_profiles": "this data set has no customers to segment",
     "customer_rfm": "this data set has no order lines, so there are no recency, frequency and spend scores",
+    "customer_clv": "this data set has no order lines, so there is no purchase history to predict value from",
     "segment_k_selection": "this data set has no customers to segment",
 }
 
