@@ -151,6 +151,7 @@ def test_value_section_sums_customer_clv_and_shows_the_holdout_check(full_report
     assert "fitted on the orders before 2025-07-02" in text and "-6.6 %" in text  # 560.5 of 600: 6.6 % too few
     for name in NAMES.values():
         assert name in text
+    assert "p alive" not in sections["segments"].text  # the predicted value is not a segment trait
 
 
 def test_model_section_puts_the_selection_aware_estimate_first(full_report):

@@ -21,7 +21,8 @@ INSTALL_HINT = ("headless Chromium not found: install Debian's browser with `sud
                 "and is never asked to download a browser")
 # The README's pictures: file name -> the part of the page shown (None: the top of the page, down to the cards).
 README_IMAGES = {"report_overview.png": None, "report_segments.png": "section#segments .charts",
-                 "report_targets.png": "section#targets", "report_population.png": "section#population"}
+                 "report_targets.png": "section#targets", "report_population.png": "section#population",
+                 "report_value.png": "section#clv"}
 VIEWPORT = {"width": 1320, "height": 900}
 
 

@@ -26,8 +26,13 @@ def population_label(segment_id: object, name: object) -> str:
     return f"Population segment P{int(segment_id)} · {name}"
 
 
+# Columns of segment_profiles named mean_* that are not a segmentation feature's mean (mean_<feature>): the score and
+# the predicted value, shown in their own sections.
+NOT_FEATURE_MEANS = frozenset({"mean_response_score", "mean_p_alive", "mean_expected_value"})
+
+
 def feature_columns(profiles: pd.DataFrame) -> list[str]:
-    return [c for c in profiles.columns if c.startswith("mean_") and c != "mean_response_score"
+    return [c for c in profiles.columns if c.startswith("mean_") and c not in NOT_FEATURE_MEANS
             and profiles[c].notna().any()]
 
 
