@@ -133,7 +133,9 @@ def test_a_failed_build_publishes_nothing_and_says_so(plain_build, repo_root, tm
     empty = tmp_path / "no_raw_files"
     empty.mkdir()
 
-    proc = plain_dbt(repo_root, root, ["build"], raw_dir=empty, check=False)
+    # --full-refresh: without it the run-start check of the loaded raw files already stops the build (they are
+    # gone) before any node runs; here the nodes run and fail, and the on-run-end hook must decline to publish.
+    proc = plain_dbt(repo_root, root, ["build", "--full-refresh"], raw_dir=empty, check=False)
 
     assert proc.returncode != 0
     assert "serving copy NOT published" in proc.stdout and "The previous serving copy and report stay" in proc.stdout
