@@ -70,24 +70,28 @@ term_numbers as (
 ),
 
 -- Term k of the series is prod_{j < k} (A + j) (B + j) / ((C + j) (j + 1)) * z^k: the factor that turns term
--- k - 1 into term k is (A + k - 1) (B + k - 1) / ((C + k - 1) k) * z.
-shared_factors as (
+-- k - 1 into term k is (A + k - 1) (B + k - 1) / ((C + k - 1) k) * z. Each factor is formed without subtracting
+-- 1 from a + b or a first, as A + k - 1 = (a + b - r) + (k - 2), B + k - 1 = a + (k - 2) and
+-- C + k - 1 = (a + b) + (x + k - 2): next to the edge (a, b -> 0) a + b - 1 + 1 would keep only the digits of a + b
+-- that survive the subtraction (the same form as custseg.clv.bgnbd.euler_series_tail).
+term_factors as (
     select
         term_numbers.k,
-        case when hyp_parameters.hyp_a + term_numbers.k - 1 = 0 then 0
-            else ln(abs(hyp_parameters.hyp_a + term_numbers.k - 1)) end
-        + case when hyp_parameters.hyp_b + term_numbers.k - 1 = 0 then 0
-            else ln(abs(hyp_parameters.hyp_b + term_numbers.k - 1)) end
-        - ln(term_numbers.k) as log_factor,
-        case when hyp_parameters.hyp_a + term_numbers.k - 1 < 0 then 1 else 0 end
-        + case when hyp_parameters.hyp_b + term_numbers.k - 1 < 0 then 1 else 0 end as negative_factors,
-        case
-            when hyp_parameters.hyp_a + term_numbers.k - 1 = 0 or hyp_parameters.hyp_b + term_numbers.k - 1 = 0
-                then 1
-            else 0
-        end as zero_factors
+        (hyp_parameters.a + hyp_parameters.b - hyp_parameters.r) + (term_numbers.k - 2) as a_factor,
+        hyp_parameters.a + (term_numbers.k - 2) as b_factor
     from term_numbers
     cross join hyp_parameters
+),
+
+shared_factors as (
+    select
+        k,
+        case when a_factor = 0 then 0 else ln(abs(a_factor)) end
+        + case when b_factor = 0 then 0 else ln(abs(b_factor)) end
+        - ln(k) as log_factor,
+        case when a_factor < 0 then 1 else 0 end + case when b_factor < 0 then 1 else 0 end as negative_factors,
+        case when a_factor = 0 or b_factor = 0 then 1 else 0 end as zero_factors
+    from term_factors
 ),
 
 shared_terms as (
@@ -129,7 +133,7 @@ frequency_factors as (
     select
         frequencies.x,
         term_numbers.k,
-        hyp_parameters.a + hyp_parameters.b + frequencies.x - 1 + term_numbers.k - 1 as c_factor
+        (hyp_parameters.a + hyp_parameters.b) + (frequencies.x + term_numbers.k - 2) as c_factor
     from (select distinct x from pattern_terms) as frequencies
     cross join term_numbers
     cross join hyp_parameters
@@ -176,7 +180,7 @@ alive as (
         summary_rows.*,
         case
             when summary_rows.x = 0 then cast(1 as {{ scoring_double() }})
-            else ln(clv_parameters.a / (clv_parameters.b + summary_rows.x - 1))
+            else ln(clv_parameters.a / (clv_parameters.b + (summary_rows.x - 1)))
                 + (clv_parameters.r + summary_rows.x)
                 * ln((clv_parameters.alpha + summary_rows.age) / (clv_parameters.alpha + summary_rows.t_x))
         end as log_odds_dead
@@ -192,7 +196,7 @@ scored as (
             when alive.log_odds_dead > 700 then cast(0 as {{ scoring_double() }})
             else 1 / (1 + exp(alive.log_odds_dead))
         end as p_alive,
-        (clv_parameters.a + clv_parameters.b + alive.x - 1) / (clv_parameters.a - 1)
+        ((clv_parameters.a + clv_parameters.b) + (alive.x - 1)) / (clv_parameters.a - 1)
         * (1 - exp((clv_parameters.a - 1) * ln(1 - series.z)) * series.hyp) as purchases_if_alive,
         case
             when clv_parameters.gg_q > 1 then

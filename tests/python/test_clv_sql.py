@@ -1,5 +1,6 @@
-"""Macro score_clv (SQL) against the Python reference (numpy, scipy.special.hyp2f1) on parameter regimes that
-stress the hypergeometric series: the fitted CDNOW model, an edge fit (a -> 0, b large, as on Online Retail),
+"""Macro score_clv (SQL) against the Python reference (numpy, custseg.clv.bgnbd) on parameter regimes that
+stress the hypergeometric series: the fitted CDNOW model, an edge fit (a -> 0, b large, as on Online Retail), the
+fit of the 10M bench world (a and b -> 0: C = a + b - 1 next to the pole at -1 for customers without repeats),
 a > 2 (terms that grow before they shrink), a + b < 1 (negative factors in the series), a ten-year horizon and
 frequencies up to 300; and an empty parameters table (no rows)."""
 
@@ -24,6 +25,7 @@ REGIMES = {  # bg_nbd r, alpha, a, b; gamma_gamma p, q, v; time unit (days); hor
     "edge": ({"r": 0.739, "alpha": 61.95, "a": 1.01e-06, "b": 15474.2}, {"p": 3.37, "q": 3.11, "v": 258.2}, 1, 183),
     "large_a": ({"r": 0.5, "alpha": 10.0, "a": 3.5, "b": 1.2}, {"p": 2.0, "q": 0.8, "v": 50.0}, 1, 365),
     "small_ab": ({"r": 1.77, "alpha": 92.4, "a": 2.98e-05, "b": 0.0013}, {"p": 0.08, "q": 1.5e7, "v": 5.1e10}, 1, 365),
+    "pole": ({"r": 0.35, "alpha": 40.0, "a": 2e-10, "b": 8e-09}, {"p": 3.37, "q": 3.11, "v": 258.2}, 1, 365),
     "ten_years": ({"r": 0.82, "alpha": 69.4, "a": 0.0036, "b": 7.16}, {"p": 2.26, "q": 3.41, "v": 437.5}, 1, 3650),
 }
 
@@ -82,7 +84,7 @@ def _compile_and_run(repo_root, sql_db, inline: str) -> pd.DataFrame:
         return con.execute(json.loads(proc.stdout)["compiled"]).df()
 
 
-def test_sql_scores_equal_scipy_in_every_regime(repo_root, sql_db):
+def test_sql_scores_equal_python_in_every_regime(repo_root, sql_db):
     inline = " union all ".join(
         f"select '{name}' as regime, * from ({{{{ score_clv('summary', 'parameters_{name}', {horizon}) }}}}) as s_{name}"
         for name, (_, _, _, horizon) in [*REGIMES.items(), ("empty", (None, None, 1, 365))])

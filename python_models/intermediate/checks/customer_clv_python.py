@@ -1,7 +1,7 @@
 """customer_clv_python: the check of the CLV scores. Every customer of customer_clv scored in Python from the
 stored parameters (clv_model_parameters) and the CLV summary of customer_rfm, over customer_clv's horizon:
-p(alive), expected purchases (scipy.special.hyp2f1) and expected order value. A data test requires the SQL of
-macro score_clv to agree within 1e-9.
+p(alive), expected purchases (the series of custseg.clv.bgnbd.euler_series_tail) and expected order value. A data
+test requires the SQL of macro score_clv to agree within 1e-9.
 
 Logic: custseg.clv.models.customer_clv_python (tested with pytest).
 """

@@ -4,7 +4,7 @@
   ``int_clv_calibration_summary``) -> the fitted BG/NBD and Gamma-Gamma models as data: one row per model and
   parameter, with the fit's sample size, convergence and settings. ``customer_clv`` (SQL, macro ``score_clv``)
   scores every customer from it.
-- :func:`customer_clv_python`   the check: p(alive), expected purchases (scipy.special.hyp2f1) and expected order
+- :func:`customer_clv_python`   the check: p(alive), expected purchases (bgnbd.euler_series_tail) and expected order
   value of every customer from the stored parameters, which a data test compares with the SQL of ``customer_clv``.
 
 Inputs are pyarrow Tables or pandas DataFrames (:func:`custseg.dbt_io.to_arrow` of a ``dbt.ref``) with the CLV
@@ -109,7 +109,7 @@ def parameters_by_model(parameters) -> dict[str, dict[str, float]]:
 
 def customer_clv_python(summary, parameters, horizons) -> pd.DataFrame:
     """Every scored customer of ``horizons`` (customer_id, horizon_days: customer_clv's rows) from the summary and
-    the stored parameters, computed with numpy / scipy: the reference for the SQL of macro ``score_clv``."""
+    the stored parameters, computed with numpy (custseg.clv.bgnbd): the reference for the SQL of macro ``score_clv``."""
     df = summary_frame(summary)
     params = parameters_by_model(parameters)
     scored = _frame(horizons)[["customer_id", "horizon_days"]].astype({"customer_id": str})
