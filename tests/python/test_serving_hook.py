@@ -53,7 +53,9 @@ def plain_build(published_sample, small_world, repo_root, tmp_path_factory):
     database was removed (a build from scratch): its serving copy and report are there from ``make build``."""
     root = tmp_path_factory.mktemp("plain")
     shutil.copytree(published_sample.warehouse_dir, root / "warehouse", symlinks=True)
-    for leftover in ("sample.duckdb", "sample.duckdb.wal", "fit_cache"):
+    # serving/sample.published.json goes too: the tables are make build's, and a build whose public tables equal
+    # the published ones publishes nothing (test_a_build_that_changes_no_public_table_publishes_nothing)
+    for leftover in ("sample.duckdb", "sample.duckdb.wal", "fit_cache", "serving/sample.published.json"):
         path = root / "warehouse" / leftover
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
     warehouse = root / "warehouse"
@@ -122,6 +124,26 @@ def test_the_build_database_copied_alone_has_every_table(build, plain_build, pub
                 assert rows > 0, name
                 if name in public:  # the check models (protected) are not served
                     assert rows == serving.execute(f'select count(*) from "{name}"').fetchone()[0], name
+
+
+def test_a_build_that_changes_no_public_table_publishes_nothing(plain_build, small_world, repo_root, tmp_path):
+    root = tmp_path / "again"
+    shutil.copytree(plain_build.root / "warehouse", root / "warehouse", symlinks=True)
+    warehouse = root / "warehouse"
+    served = (warehouse / "serving" / "sample.duckdb", warehouse / "reports" / "sample.html")
+    before = [_identity(path) for path in served], (warehouse / "serving" / "sample").resolve()
+
+    proc = plain_dbt(repo_root, root, ["build"], raw_dir=small_world)
+
+    assert "not published again: its " in proc.stdout and "custseg: published " not in proc.stdout
+    assert ([_identity(path) for path in served], (warehouse / "serving" / "sample").resolve()) == before
+    # one row of one public table changes: the next build publishes again
+    with duckdb.connect(str(warehouse / "sample.duckdb")) as con:
+        con.execute("delete from main.customer_segments where customer_id = (select min(customer_id) "
+                    "from main.customer_segments)")
+    proc = plain_dbt(repo_root, root, ["run", "--select", "customer_activity"], raw_dir=small_world)
+    assert "custseg: published " in proc.stdout
+    assert _identity(served[0]) != before[0][0]
 
 
 def test_a_failed_build_publishes_nothing_and_says_so(plain_build, repo_root, tmp_path):

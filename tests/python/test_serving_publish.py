@@ -203,11 +203,30 @@ def test_the_sql_functions_answer_json_and_never_raise(build_db, tmp_path):
     register(con)  # a connection dbt opens again may share the database instance: no error
     begun = json.loads(con.execute("select custseg_publish_begin(?, 'shop')", [str(build_db)]).fetchone()[0])
     fill(begun["new_db"], build_db)
-    done = json.loads(con.execute("select custseg_publish_finish(?, ?, 'shop')",
+    done = json.loads(con.execute("select custseg_publish_finish(?, ?, 'shop', '')",
                                   [begun["new_db"], str(build_db)]).fetchone()[0])
     assert done["tables"] == 3 and done["serving_db"] == str(ServingPaths.of(build_db, "shop").serving_db)
     con.close()
-    failed = json.loads(publish_finish(str(tmp_path / "nowhere.duckdb"), str(build_db), "shop"))
+    failed = json.loads(publish_finish(str(tmp_path / "nowhere.duckdb"), str(build_db), "shop", ""))
     assert failed["error"].startswith("FileNotFoundError") and "nowhere.duckdb" in failed["error"]
     (tmp_path / "a_file").write_text("")
     assert json.loads(publish_begin(str(tmp_path / "a_file" / "x.duckdb"), "shop"))["error"]
+
+
+def test_a_publish_records_its_fingerprint_and_only_the_same_one_is_current(build_db):
+    paths = ServingPaths.of(build_db, "shop")
+    assert pub.is_current(build_db, "shop", "abc") == {"current": False}  # nothing published yet
+    new_db = pub.begin(build_db, "shop")
+    fill(new_db, build_db)
+    result = pub.finish(new_db, build_db, "shop", report=False, fingerprint="abc")
+    recorded = json.loads(paths.published.read_text())
+    assert recorded["row_counts"] == result.row_counts and recorded["fingerprint"] != "abc"  # with the code's hash
+    assert not pub.is_current(build_db, "shop", "abc")["current"]  # no report written: publish again
+    paths.report.parent.mkdir(parents=True, exist_ok=True)
+    paths.report.write_text("<html></html>")
+    assert pub.is_current(build_db, "shop", "abc")["current"]
+    assert not pub.is_current(build_db, "shop", "abd")["current"]
+    paths.published.write_text("{not json")
+    assert not pub.is_current(build_db, "shop", "abc")["current"]
+    _publish(build_db)  # a publish without a fingerprint (make publish) removes the record
+    assert not paths.published.exists()

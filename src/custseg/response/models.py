@@ -92,7 +92,7 @@ def _candidates(inp: Inputs) -> list[Candidate]:
 
 def response_cv_predictions(training_set, feature_sets=None, dataset=None, overrides=None) -> pd.DataFrame:
     """Out-of-fold probabilities of every candidate on the same stratified folds of a bounded stratified sample
-    of the labeled customers (``cv_sample_size``, default 20,000; all of them when fewer), ``n_repeats`` times
+    of the labeled customers (``cv_sample_size``, default 10,000; all of them when fewer), ``n_repeats`` times
     with a new shuffle each (repeat 1..n_repeats)."""
     inp = inputs(training_set, feature_sets, dataset, overrides)
     if not inp.has_labels:

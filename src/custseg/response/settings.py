@@ -13,7 +13,7 @@ n_repeats              repeats of the stratified CV, each with its own shuffle (
 selection_bootstraps   resamples of the selection-aware estimate (BBC-CV, custseg/response/selection.py; 200)
 class_weight           'balanced' (default) or null
 cv_sample_size         labeled customers the candidates are cross-validated on: a fixed stratified sample of
-                       this size (20,000; all of them when fewer); the refit uses every labeled customer
+                       this size (10,000; all of them when fewer); the refit uses every labeled customer
 =====================  ===================================================================================
 
 Keys read by the SQL models only (macro ``response_setting``, which holds their defaults per data set):
@@ -29,7 +29,7 @@ from custseg.dbt_vars import var_overrides
 
 BASE = {
     "features": None, "log1p": [], "n_folds": 5, "n_repeats": 3, "random_state": 0, "class_weight": "balanced",
-    "cv_sample_size": 20_000, "selection_bootstraps": 200,
+    "cv_sample_size": 10_000, "selection_bootstraps": 200,
 }
 DATASETS: dict[str, dict] = {}
 SQL_KEYS = frozenset({"selection_metric", "selection_rule", "hits_scale_to", "targets_top", "targets_population"})

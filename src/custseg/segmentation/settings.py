@@ -17,9 +17,9 @@ stability_threshold         a k is stable when its stability reaches this (0.8)
 silhouette_tolerance        of the stable k in range, the smallest within this of their best silhouette wins (0.02)
 pca_components              null (no PCA), an int, or a variance share in (0, 1)
 n_init, random_state        k-means starts and seed (10, 42)
-silhouette_sample_size      rows the silhouette is computed on (10,000)
-selection_sample_size       rows the per-k fits use (20,000)
-fit_sample_size             rows the final fit uses: a fixed random sample (200,000; null = all)
+silhouette_sample_size      rows the silhouette is computed on (6,000)
+selection_sample_size       rows the per-k fits use (10,000)
+fit_sample_size             rows the final fit uses: a fixed random sample (50,000; null = all)
 population_features         columns of ``population_members`` clustered for the comparison
 population_log1p            their log1p features
 population_k                fixed k of the population segmentation (null = choose)
@@ -45,7 +45,7 @@ from custseg.dbt_vars import var_overrides
 BASE = {
     "k_min": 2, "k_max": 10, "k": None, "segments_min": 3, "segments_max": 8, "stability_bootstraps": 10,
     "stability_threshold": 0.8, "silhouette_tolerance": 0.02, "pca_components": None, "n_init": 10, "random_state": 42,
-    "silhouette_sample_size": 10_000, "selection_sample_size": 20_000, "fit_sample_size": 200_000,
+    "silhouette_sample_size": 6_000, "selection_sample_size": 10_000, "fit_sample_size": 50_000,
     "population_features": ["birth_year", "income", "household_size", "children"],
     "population_log1p": [], "population_k": None,
 }

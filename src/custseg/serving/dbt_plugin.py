@@ -4,8 +4,11 @@ publishing the serving copy as SQL functions of dbt's own DuckDB connection, for
 as ``{"error": ...}``, which the hook reports as the reason nothing was published. It also makes the folder of
 the build database before dbt opens it, and imports the fitting code once (below).
 
+- ``custseg_publish_is_current(db_path, dataset, fingerprint)`` -> ``{"current": bool, "published_at": ..}``
+  (:func:`custseg.serving.publish.is_current`: the copy in place was published from the same tables)
 - ``custseg_publish_begin(db_path, dataset)`` -> ``{"new_db": path}`` (:func:`custseg.serving.publish.begin`)
-- ``custseg_publish_finish(new_db, db_path, dataset)`` -> the publish summary (:func:`custseg.serving.publish.finish`)
+- ``custseg_publish_finish(new_db, db_path, dataset, fingerprint)`` -> the publish summary
+  (:func:`custseg.serving.publish.finish`; fingerprint '' when there is none)
 """
 
 from __future__ import annotations
@@ -33,13 +36,19 @@ def publish_begin(db_path: str, dataset: str) -> str:
     return _json_or_error(lambda: {"new_db": str(publish.begin(db_path, dataset))})
 
 
-def publish_finish(new_db: str, db_path: str, dataset: str) -> str:
-    return _json_or_error(lambda: publish.summary(publish.finish(new_db, db_path, dataset)))
+def publish_finish(new_db: str, db_path: str, dataset: str, fingerprint: str) -> str:
+    return _json_or_error(lambda: publish.summary(
+        publish.finish(new_db, db_path, dataset, fingerprint=fingerprint or None)))
+
+
+def publish_is_current(db_path: str, dataset: str, fingerprint: str) -> str:
+    return _json_or_error(lambda: publish.is_current(db_path, dataset, fingerprint))
 
 
 FUNCTIONS = {
+    "custseg_publish_is_current": (publish_is_current, [VARCHAR, VARCHAR, VARCHAR]),
     "custseg_publish_begin": (publish_begin, [VARCHAR, VARCHAR]),
-    "custseg_publish_finish": (publish_finish, [VARCHAR, VARCHAR, VARCHAR]),
+    "custseg_publish_finish": (publish_finish, [VARCHAR, VARCHAR, VARCHAR, VARCHAR]),
 }
 
 

@@ -25,7 +25,9 @@ last good copy and report in place.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import os
 import shutil
 import threading
@@ -73,6 +75,11 @@ class ServingPaths:
     @property
     def report(self) -> Path:
         return self.warehouse_dir / "reports" / f"{self.dataset}.html"
+
+    @property
+    def published(self) -> Path:
+        """What the serving copy in place was published from (:func:`record_published`)."""
+        return self.serving_dir / f"{self.dataset}.published.json"
 
 
 @dataclass(frozen=True)
@@ -258,7 +265,50 @@ def _swap_parquet_link(paths: ServingPaths, new_dir: Path) -> Path:
     return link
 
 
-def finish(new_db: Path | str, db_path: Path | str, dataset: str, *, report: bool = True) -> PublishResult:
+def _code_version() -> str:
+    """Hash of the code that writes the serving copy, its Parquet folder and the report."""
+    import custseg
+
+    h = hashlib.sha256(getattr(custseg, "__version__", "").encode())
+    root = Path(custseg.__file__).parent
+    for path in sorted([*(root / "serving").rglob("*.py"), *(root / "report").rglob("*")]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _full_fingerprint(fingerprint: str) -> str:
+    return hashlib.sha256(f"{fingerprint}|{_code_version()}".encode()).hexdigest()
+
+
+def is_current(db_path: Path | str, dataset: str, fingerprint: str) -> dict[str, Any]:
+    """Whether the serving copy in place, its Parquet folder and the report were published from tables with this
+    ``fingerprint`` (the hook's hash of every public table's rows, descriptions and the storage version) by this
+    code: then a build that changed nothing publishes nothing. ``{"current": bool, "published_at": ...}``."""
+    paths = ServingPaths.of(db_path, dataset)
+    try:
+        recorded = json.loads(paths.published.read_text())
+    except (OSError, ValueError):
+        return {"current": False}
+    present = paths.serving_db.is_file() and paths.parquet_link.is_dir() and paths.report.is_file()
+    current = present and recorded.get("fingerprint") == _full_fingerprint(fingerprint)
+    return {"current": bool(current), "published_at": recorded.get("published_at")}
+
+
+def record_published(db_path: Path | str, dataset: str, fingerprint: str, result: PublishResult) -> None:
+    """Write ``serving/<dataset>.published.json``: the fingerprint the copy in place was published from, when,
+    and its row counts (atomically, after the swap)."""
+    paths = ServingPaths.of(db_path, dataset)
+    record = {"dataset": dataset, "published_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              "fingerprint": _full_fingerprint(fingerprint), "row_counts": result.row_counts}
+    pending = paths.published.with_name(f".{paths.published.name}.{os.getpid()}")
+    pending.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+    os.replace(pending, paths.published)
+
+
+def finish(new_db: Path | str, db_path: Path | str, dataset: str, *, report: bool = True,
+           fingerprint: str | None = None) -> PublishResult:
     """Export, flush and swap in ``new_db`` (from :func:`begin`, filled by the hook) as the serving copy of
     ``db_path``'s warehouse, with its Parquet folder and, if ``report``, the HTML report rendered from it.
 
@@ -266,12 +316,20 @@ def finish(new_db: Path | str, db_path: Path | str, dataset: str, *, report: boo
     raised; the last good copy and report stay. A report section that fails is not a failure here: the
     report is written with that section's error (as ``python -m custseg.report`` does), and the section
     is listed in ``report_errors``.
+
+    With a ``fingerprint`` (the hook's, see :func:`is_current`) and no failed report section, the copy is recorded as
+    published from it; otherwise any record is removed, so that the next build publishes again.
     """
     new_db = Path(new_db)
     try:
-        return _finish(new_db, db_path, dataset, report=report)
+        result = _finish(new_db, db_path, dataset, report=report)
     finally:
         _stop_heartbeat(new_db)
+    if fingerprint and not result.report_errors:
+        record_published(db_path, dataset, fingerprint, result)
+    else:
+        ServingPaths.of(db_path, dataset).published.unlink(missing_ok=True)
+    return result
 
 
 def _finish(new_db: Path, db_path: Path | str, dataset: str, *, report: bool) -> PublishResult:
