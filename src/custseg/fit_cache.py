@@ -4,7 +4,9 @@ Each dbt Python model does one computation. Some computations need a fitted scik
 model also fits from the same table (the refit response model is scored in Python by the check model
 ``response_scores_python`` and permuted by ``response_feature_importance``). Both call :func:`memoized` with
 the same key, so the second one loads the pickle the first one wrote; without the cache each fits again and
-gets the same result (every fit is deterministic). Nothing is passed between models except tables.
+gets the same result (every fit is deterministic). Nothing is passed between models except tables. A build
+whose inputs did not change loads every fit (segmentation, response, the selection-aware estimate, CLV) and
+Great Expectations' results (custseg.quality: the same sampled rows and suites give the same verdict).
 
 Where: ``CUSTSEG_FIT_CACHE_DIR``, default ``<folder of CUSTSEG_DB_PATH>/fit_cache`` (``warehouse/fit_cache``
 for the default profile), set to an empty string to turn the cache off. A file is named
@@ -27,8 +29,8 @@ from pathlib import Path
 from custseg import progress
 
 ENV_VAR = "CUSTSEG_FIT_CACHE_DIR"
-# The fitting code whose change must invalidate a cached fit.
-CODE_PACKAGES = ("segmentation", "response")
+# The fitting (and validating) code whose change must invalidate a cached result.
+CODE_PACKAGES = ("segmentation", "response", "clv", "quality")
 
 
 def cache_dir() -> Path | None:

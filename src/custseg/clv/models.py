@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from custseg.clv import bgnbd, gamma_gamma
 from custseg.clv.settings import resolve_settings
+from custseg.fit_cache import fit_key, memoized
 
 SUMMARY_COLUMNS = ("customer_id", "frequency_repeat", "recency_clv", "t_days", "monetary_value", "as_of_date")
 PARAMETER_SCHEMA = pa.schema([
@@ -78,11 +79,16 @@ def _rows(model: str, fit: bgnbd.Fit, available: int, penalizer: float, settings
 
 def clv_model_parameters(summary, overrides: Mapping | str | None = None,
                          table_name: str = "customer_rfm") -> pa.Table:
-    """BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, v) fitted on the summary, one row per parameter."""
+    """BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, v) fitted on the summary, one row per parameter
+    (memoized on disk, :mod:`custseg.fit_cache`: a build whose summary did not change loads the fit)."""
     settings = resolve_settings(overrides)
     df = summary_frame(summary, table_name)
     if len(df) == 0:
         return PARAMETER_SCHEMA.empty_table()
+    return memoized("clv", fit_key("clv", [df], settings), lambda: _fit_parameters(df, settings))
+
+
+def _fit_parameters(df: pd.DataFrame, settings: dict) -> pa.Table:
     sample = fit_sample(df, settings["fit_sample_size"], settings["random_state"])
     unit = settings["time_unit_days"]
     as_of = pd.Timestamp(df["as_of_date"].max()).date()

@@ -209,6 +209,14 @@ def response_selection_estimates(cv_candidates, candidate_summary, dataset=None,
     cv, summary = to_pandas(cv_candidates), to_pandas(candidate_summary)
     if len(cv) == 0:
         return _empty(ESTIMATE_COLUMNS)
+    key = fit_key("response_selection", [cv, summary],
+                  {k: settings[k] for k in ("selection_bootstraps", "random_state")})
+    return memoized("response_selection", key, lambda: _selection_estimates(cv, summary, settings))
+
+
+def _selection_estimates(cv: pd.DataFrame, summary: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    from custseg.response.selection import ESTIMATE_COLUMNS, bbc_estimates, summarize
+
     metric = str(summary["selection_metric"].iloc[0])
     sel = summary[summary["metric"] == metric].sort_values("candidate_position")
     positions = sel["candidate_position"].to_numpy()
