@@ -136,6 +136,11 @@ def test_a_build_that_changes_no_public_table_publishes_nothing(plain_build, sma
     proc = plain_dbt(repo_root, root, ["build"], raw_dir=small_world)
 
     assert "not published again: its " in proc.stdout and "custseg: published " not in proc.stdout
+    # nor is anything fitted again: every fit's inputs are the same rows, whatever order the tables return them in
+    fits = re.findall(r"custseg: fit (\w+): (started|loaded from the fit cache)", proc.stdout)
+    assert {kind for kind, _ in fits} >= {"segment_k", "segments", "population", "response_cv", "response_refit",
+                                          "response_selection", "response_importance", "clv", "quality"}
+    assert [kind for kind, how in fits if how == "started"] == []
     assert ([_identity(path) for path in served], (warehouse / "serving" / "sample").resolve()) == before
     # one row of one public table changes: the next build publishes again
     with duckdb.connect(str(warehouse / "sample.duckdb")) as con:
