@@ -2,8 +2,8 @@
 # install pyspark nor need Java: only the targets below, or DBT_TARGET=spark, do.
 #
 #   make setup-spark                 install requirements/spark.txt into .venv
-#   make build DBT_TARGET=spark      dbt build on a local SparkSession; tables and metastore under
-#                                    $(WAREHOUSE_DIR)/spark
+#   make build DBT_TARGET=spark      dbt build of what runs on Spark (selector `spark`, selectors.yml) on a local
+#                                    SparkSession; tables and metastore under $(WAREHOUSE_DIR)/spark
 #
 # DBT_TARGET is the profile's target (profiles.yml reads it as CUSTSEG_TARGET; default dev, DuckDB).
 
@@ -20,6 +20,8 @@ ifeq ($(DBT_TARGET),spark)
 # Spark's tables, metastore and derby.log beside the DuckDB warehouse; dbt's own files in a target folder of
 # their own, so a Spark run never throws away the DuckDB build's partial parse (and back).
 DBT_ENV += CUSTSEG_SPARK_DIR=$(WAREHOUSE_DIR)/spark DBT_TARGET_PATH=$${DBT_TARGET_PATH:-target/spark}
+# The Python models run on Databricks only: build the selection that runs on Spark.
+override DBT_ARGS += --selector spark
 build publish docs: setup-spark
 endif
 
