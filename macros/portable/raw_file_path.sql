@@ -9,7 +9,7 @@
     {%- if root == '.' -%}
         regexp_replace({{ path }}, '^.*/', '')
     {%- else -%}
-        {%- set anchor = '^' if root.startswith('/') else '^.*/' -%}
+        {%- set anchor = '^/' if root.startswith('/') else '^.*/' -%}
         {%- set quoted = '\\\\Q' ~ root.lstrip('/') ~ '\\\\E' -%}
         case
             when {{ path }} rlike '{{ anchor }}{{ quoted | replace("'", "\\'") }}/'
