@@ -2,6 +2,8 @@
 # install pyspark nor need Java: only the targets below, or DBT_TARGET=spark, do.
 #
 #   make setup-spark                 install requirements/spark.txt into .venv
+#   make test-spark                  setup-spark, then the Spark-vs-DuckDB test (a small world built on both
+#                                    engines, every SQL model's table compared row for row)
 #   make build DBT_TARGET=spark      dbt build of what runs on Spark (selector `spark`, selectors.yml) on a local
 #                                    SparkSession; tables and metastore under $(WAREHOUSE_DIR)/spark
 #
@@ -10,7 +12,7 @@
 SPARK_STAMP := $(VENV)/.installed-spark
 DBT_TARGET ?=
 
-.PHONY: setup-spark
+.PHONY: setup-spark test-spark
 
 ifneq ($(DBT_TARGET),)
 DBT_ENV += CUSTSEG_TARGET=$(DBT_TARGET)
@@ -31,3 +33,7 @@ setup-spark: $(SPARK_STAMP)
 $(SPARK_STAMP): requirements/spark.txt $(STAMP)
 	$(BIN)/pip install --quiet -r requirements/spark.txt
 	touch $(SPARK_STAMP)
+
+## test-spark: the Spark-vs-DuckDB test; run, never skipped: it fails without pyspark or Java 17
+test-spark: setup-spark
+	$(BIN)/pytest -m spark tests/python/test_spark_matches_duckdb.py
