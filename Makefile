@@ -121,3 +121,6 @@ else
 		$(WAREHOUSE_DIR)/serving $(WAREHOUSE_DIR)/reports \
 		$(WAREHOUSE_DIR)/transcoded
 endif
+
+# The opt-in Spark target: make test-spark, make build DBT_TARGET=spark (docs/spark.md).
+include spark.mk

@@ -74,6 +74,10 @@
     and read settings it was loaded with, its size and SHA-256 as it is now (after the merge every line of each
     file is loaded; a digest the on-run-start check computed is reused, not read again) and its last row. -#}
 {% macro record_loaded_raw_files() -%}
+    {{ return(adapter.dispatch('record_loaded_raw_files', 'custseg')()) }}
+{%- endmacro %}
+
+{% macro default__record_loaded_raw_files() -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     create or replace table {{ loaded_raw_files_relation(this) }} as
     select

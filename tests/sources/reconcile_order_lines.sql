@@ -28,7 +28,7 @@ raw_files as (
         source_name,
         source_file,
         count(*) as line_count,
-        sum(hash(source_row)) as row_checksum
+        sum({{ hash64(['source_row']) }}) as row_checksum
     from raw
     group by source_name, source_file
 ),
@@ -38,7 +38,7 @@ landed_files as (
         source_name,
         source_file,
         count(*) as line_count,
-        sum(hash(source_row)) as row_checksum
+        sum({{ hash64(['source_row']) }}) as row_checksum
     from landed
     group by source_name, source_file
 ),

@@ -17,9 +17,7 @@
 {%- set compared = [
     'invoice_id', 'stock_code', 'product_description', 'product_category', 'sales_channel',
     'country', 'customer_id', 'quantity', 'unit_price', 'ordered_at'] %}
-{%- set line_hash -%}
-    hash({{ compared | join(', ') }})
-{%- endset %}
+{%- set line_hash = hash64(compared) %}
 -- The post-hook records the identity of every raw file loaded (macros/staging/raw_file_identity.sql), in the
 -- same transaction as the merge: the next build checks the files against it before any node runs.
 {{ config(materialized='incremental', on_schema_change='fail', post_hook="{{ record_loaded_raw_files() }}") }}

@@ -225,8 +225,10 @@ final as (
         {%- endfor %}
         cast(joined.total_spend as double) as total_spend,
         {{ log1p('joined.total_spend') }} as log1p_total_spend,
+        -- Shares divide doubles: DuckDB divides decimals in double precision, Spark in decimal(38, 6).
         {%- for category in spend_categories() %}
-        coalesce(joined.spend_{{ category }}, 0) / nullif(joined.total_spend, 0) as spend_share_{{ category }},
+        cast(coalesce(joined.spend_{{ category }}, 0) as double) / nullif(cast(joined.total_spend as double), 0)
+            as spend_share_{{ category }},
         {%- endfor %}
         {%- for channel in sales_channels() %}
         cast(case when joined.channel_purchases is not null then coalesce(joined.purchases_{{ channel }}, 0) end
@@ -234,7 +236,8 @@ final as (
         {%- endfor %}
         cast(joined.purchases_deals as integer) as purchases_deals,
         {%- for channel in sales_channels() %}
-        coalesce(joined.purchases_{{ channel }}, 0) / nullif(joined.channel_purchases, 0) as channel_share_{{ channel }},
+        cast(coalesce(joined.purchases_{{ channel }}, 0) as double) / nullif(cast(joined.channel_purchases as double), 0)
+            as channel_share_{{ channel }},
         {%- endfor %}
         cast(joined.web_visits as integer) as web_visits,
         cast(joined.complaints as integer) as complaints,

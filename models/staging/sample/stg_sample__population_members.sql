@@ -1,10 +1,10 @@
 -- Every person of the synthetic general population, in the canonical population shape.
 with population as (
-    select * from {{ source('sample', 'population') }}
+    select * from {{ raw_parquet('sample', 'population') }}
 ),
 
 customers as (
-    select distinct person_id from {{ source('sample', 'customers') }}
+    select distinct person_id from {{ raw_parquet('sample', 'customers') }}
 ),
 
 renamed as (
@@ -12,10 +12,10 @@ renamed as (
         'sample' as source_name,
         {{ raw_file_path('population.filename') }} as source_file,
         cast(population.file_row_number + 1 as bigint) as source_row,
-        cast(population.person_id as varchar) as person_id,
-        cast(population.education as varchar) as education,
-        cast(population.marital_status as varchar) as marital_status,
-        cast(population.region as varchar) as region,
+        cast(population.person_id as string) as person_id,
+        cast(population.education as string) as education,
+        cast(population.marital_status as string) as marital_status,
+        cast(population.region as string) as region,
         cast(population.birth_year as integer) as birth_year,
         cast(population.children as integer) as children,
         cast(population.household_size as integer) as household_size,

@@ -1,0 +1,39 @@
+# The Spark target (opt-in; docs/spark.md), included from the Makefile. `make setup` and `make test` never
+# install pyspark nor need Java: only the targets below, or DBT_TARGET=spark, do.
+#
+#   make setup-spark                 install requirements/spark.txt into .venv
+#   make test-spark                  setup-spark, then the Spark-vs-DuckDB test (a small world built on both
+#                                    engines, every SQL model's table compared row for row)
+#   make build DBT_TARGET=spark      dbt build of what runs on Spark (selector `spark`, selectors.yml) on a local
+#                                    SparkSession; tables and metastore under $(WAREHOUSE_DIR)/spark
+#
+# DBT_TARGET is the profile's target (profiles.yml reads it as CUSTSEG_TARGET; default dev, DuckDB).
+
+SPARK_STAMP := $(VENV)/.installed-spark
+DBT_TARGET ?=
+
+.PHONY: setup-spark test-spark
+
+ifneq ($(DBT_TARGET),)
+DBT_ENV += CUSTSEG_TARGET=$(DBT_TARGET)
+endif
+
+ifeq ($(DBT_TARGET),spark)
+# Spark's tables, metastore and derby.log beside the DuckDB warehouse; dbt's own files in a target folder of
+# their own, so a Spark run never throws away the DuckDB build's partial parse (and back).
+DBT_ENV += CUSTSEG_SPARK_DIR=$(WAREHOUSE_DIR)/spark DBT_TARGET_PATH=$${DBT_TARGET_PATH:-target/spark}
+# The Python models run on Databricks only: build the selection that runs on Spark.
+override DBT_ARGS += --selector spark
+build publish docs: setup-spark
+endif
+
+## setup-spark: requirements/spark.txt (dbt-spark[session], pyspark) into .venv; needs Java 17 to run
+setup-spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): requirements/spark.txt $(STAMP)
+	$(BIN)/pip install --quiet -r requirements/spark.txt
+	touch $(SPARK_STAMP)
+
+## test-spark: the Spark-vs-DuckDB test; run, never skipped: it fails without pyspark or Java 17
+test-spark: setup-spark
+	$(BIN)/pytest -m spark tests/python/test_spark_matches_duckdb.py

@@ -1,0 +1,200 @@
+"""The same dbt project on Apache Spark builds the same tables as on DuckDB.
+
+A small generated world is built twice, as a user runs it: ``make build`` (DuckDB, every model) and
+``make build DBT_TARGET=spark`` (a local SparkSession, selector ``spark``: every seed and SQL model that does
+not read a dbt Python model). Every relation the Spark build made, seeds and views included, must equal
+DuckDB's row for row: the same columns in the same order, the same rows (sorted the same way), text,
+integers, decimals, dates and timestamps exactly, doubles within 1e-9.
+
+Marked ``spark``: deselected by default (pyproject's addopts), run by ``make test-spark``, which installs
+requirements/spark.txt first. There it fails, never skips, when pyspark or Java is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import time
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
+
+DOUBLE_TOLERANCE = 1e-9
+SPARK_SCHEMA = "custseg"
+
+
+def _require_spark() -> None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as error:
+        pytest.fail(f"pyspark is not installed ({error}): `make test-spark` installs requirements/spark.txt")
+    java = shutil.which("java", path=os.path.join(os.environ["JAVA_HOME"], "bin")) \
+        if os.environ.get("JAVA_HOME") else shutil.which("java")
+    if java is None:
+        pytest.fail("no Java found (JAVA_HOME or java on PATH): Spark 4 needs Java 17 or later, see docs/spark.md")
+
+
+@pytest.fixture(scope="module")
+def spark_build(repo_root, small_world, tmp_path_factory):
+    """``make build DBT_TARGET=spark`` of the small world; returns its warehouse folder, run results and time."""
+    _require_spark()
+    root = tmp_path_factory.mktemp("spark_build")
+    started = time.monotonic()
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "build", "DATASET=sample", "DBT_TARGET=spark",
+         f"RAW_DATA_DIR={small_world}", f"WAREHOUSE_DIR={root / 'warehouse'}",
+         f"DBT_TARGET_PATH={root / 'target'}", f"DBT_LOG_PATH={root / 'logs'}"],
+        cwd=repo_root, capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    if proc.returncode != 0:
+        pytest.fail(f"make build DBT_TARGET=spark failed (exit {proc.returncode}):\n"
+                    f"{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}")
+    results = json.loads((root / "target" / "run_results.json").read_text())
+    manifest = json.loads((root / "target" / "manifest.json").read_text())
+    return {"spark_dir": root / "warehouse" / "spark", "results": results, "manifest": manifest,
+            "seconds": seconds}
+
+
+@pytest.fixture(scope="module")
+def duckdb_build(make_build, small_world, tmp_path_factory):
+    started = time.monotonic()
+    paths = make_build(small_world, tmp_path_factory.mktemp("duckdb_build"))
+    paths.seconds = time.monotonic() - started
+    return paths
+
+
+def _spark_session(spark_dir: Path):
+    """A SparkSession on the metastore and tables the Spark build wrote (its dbt process has ended)."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in {
+        "spark.master": "local[2]",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.warehouse.dir": str(spark_dir / "tables"),
+        "spark.hadoop.javax.jdo.option.ConnectionURL":
+            f"jdbc:derby:;databaseName={spark_dir / 'metastore_db'};create=false",
+        "spark.driver.extraJavaOptions": f"-Dderby.stream.error.file={spark_dir / 'derby-test.log'}",
+    }.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _spark_rows(session, name: str) -> tuple[list[str], list[tuple]]:
+    """Every row of a Spark relation; timestamps as UTC wall-clock times (timestamp_ntz), as DuckDB holds them."""
+    frame = session.table(f"{SPARK_SCHEMA}.{name}")
+    columns = [field.name for field in frame.schema.fields]
+    selected = [f"cast(`{field.name}` as timestamp_ntz) as `{field.name}`"
+                if field.dataType.typeName() == "timestamp" else f"`{field.name}`"
+                for field in frame.schema.fields]
+    rows = session.sql(f"select {', '.join(selected)} from {SPARK_SCHEMA}.{name}").collect()
+    return columns, [tuple(row) for row in rows]
+
+
+def _duckdb_rows(con, name: str) -> tuple[list[str], list[tuple]]:
+    relation = con.sql(f'select * from "{name}"')
+    return [column for column in relation.columns], relation.fetchall()
+
+
+def _sort_key(row: tuple) -> tuple:
+    """Exact values first, doubles (rounded) last, so a last-bit difference in a double never reorders rows."""
+    exact, approximate = [], []
+    for value in row:
+        if isinstance(value, float):
+            approximate.append((0, 0.0) if math.isnan(value) else (1, round(value, 6)))
+        elif value is None:
+            exact.append((0, ""))
+        else:
+            exact.append((1, repr(value) if not isinstance(value, (int, Decimal, date, datetime, str, bool))
+                          else value))
+    return tuple(exact) + tuple(approximate)
+
+
+def _same(spark_value, duckdb_value) -> bool:
+    if spark_value is None or duckdb_value is None:
+        return spark_value is None and duckdb_value is None
+    if isinstance(spark_value, float) or isinstance(duckdb_value, float):
+        a, b = float(spark_value), float(duckdb_value)
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return math.isclose(a, b, rel_tol=DOUBLE_TOLERANCE, abs_tol=DOUBLE_TOLERANCE)
+    return spark_value == duckdb_value
+
+
+def _differences(columns: list[str], spark_rows: list[tuple], duckdb_rows: list[tuple]) -> list[str]:
+    if len(spark_rows) != len(duckdb_rows):
+        return [f"{len(spark_rows)} rows on Spark, {len(duckdb_rows)} on DuckDB"]
+    found = []
+    for spark_row, duckdb_row in zip(sorted(spark_rows, key=_sort_key), sorted(duckdb_rows, key=_sort_key)):
+        for column, spark_value, duckdb_value in zip(columns, spark_row, duckdb_row):
+            if not _same(spark_value, duckdb_value):
+                found.append(f"{column}: Spark {spark_value!r}, DuckDB {duckdb_value!r} (row {duckdb_row[:4]}...)")
+                if len(found) >= 5:
+                    return found
+    return found
+
+
+def _sql_models_off_python(manifest: dict) -> set[str]:
+    """The SQL models (and seeds) of this project that read no dbt Python model, directly or not."""
+    nodes = manifest["nodes"]
+    python = {key for key, node in nodes.items() if node["resource_type"] == "model" and node["language"] == "python"}
+    tainted = set(python)
+    changed = True
+    while changed:
+        changed = False
+        for key, node in nodes.items():
+            if key not in tainted and node["resource_type"] == "model" \
+                    and set(node["depends_on"]["nodes"]) & tainted:
+                tainted.add(key)
+                changed = True
+    return {node["alias"] for key, node in nodes.items()
+            if node["resource_type"] in ("model", "seed") and key not in tainted
+            and node["config"].get("materialized") != "ephemeral"}
+
+
+def test_spark_builds_every_sql_model_as_duckdb_does(spark_build, duckdb_build):
+    results = spark_build["results"]["results"]
+    failed = [(r["unique_id"], r["status"]) for r in results if r["status"] not in ("success", "pass")]
+    assert not failed, f"nodes that did not succeed on Spark: {failed}"
+    models = [r for r in results if r["unique_id"].startswith("model.")]
+    tests = [r for r in results if r["unique_id"].startswith(("test.", "unit_test."))]
+    print(f"\nSpark build: {len(models)} models, "
+          f"{sum(r['unique_id'].startswith('seed.') for r in results)} seeds, {len(tests)} tests passed "
+          f"in {spark_build['seconds']:.0f} s (make build on DuckDB, every model: {duckdb_build.seconds:.0f} s)")
+
+    expected = _sql_models_off_python(spark_build["manifest"])
+    session = _spark_session(spark_build["spark_dir"])
+    try:
+        built = {row.tableName for row in session.sql(f"show tables in {SPARK_SCHEMA}").collect()
+                 if not row.isTemporary}
+        assert expected <= built, f"SQL models missing on Spark: {sorted(expected - built)}"
+        mismatches, rows_compared = {}, 0
+        with duckdb.connect(str(duckdb_build.db), read_only=True) as con:
+            for name in sorted(expected):
+                spark_columns, spark_rows = _spark_rows(session, name)
+                duckdb_columns, duckdb_rows = _duckdb_rows(con, name)
+                if spark_columns != duckdb_columns:
+                    mismatches[name] = [f"columns differ: Spark {spark_columns}, DuckDB {duckdb_columns}"]
+                    continue
+                found = _differences(duckdb_columns, spark_rows, duckdb_rows)
+                if found:
+                    mismatches[name] = found
+                rows_compared += len(duckdb_rows)
+    finally:
+        session.stop()
+    print(f"compared {len(expected)} relations, {rows_compared} rows: "
+          f"{len(expected) - len(mismatches)} equal")
+    assert not mismatches, "Spark differs from DuckDB:\n" + "\n".join(
+        f"  {name}: " + "; ".join(found) for name, found in sorted(mismatches.items()))
