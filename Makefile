@@ -62,11 +62,12 @@ report: setup
 report-images: setup
 	$(BIN)/python -m custseg.report.screenshots --report $(WAREHOUSE_DIR)/reports/sample.html --out docs/images
 
-## test: set up, then the whole suite (pytest, and dbt build with every data and unit test)
+## test: set up, then the whole suite (pytest, dbt build with every data and unit test, and the Spark build)
 test: setup chromium
 	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest
 	$(MAKE) build DATASET=sample WAREHOUSE_DIR=$(WAREHOUSE_DIR)
+	$(MAKE) --no-print-directory test-spark
 
 setup: $(STAMP)
 

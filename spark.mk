@@ -1,9 +1,10 @@
-# The Spark target (opt-in; docs/spark.md), included from the Makefile. `make setup` and `make test` never
-# install pyspark nor need Java: only the targets below, or DBT_TARGET=spark, do.
+# The Spark target (docs/spark.md), included from the Makefile. `make setup` and `make build` never install
+# pyspark nor need Java; `make test` ends with `make test-spark`, which does (Java 17).
 #
 #   make setup-spark                 install requirements/spark.txt into .venv
 #   make test-spark                  setup-spark, then the Spark-vs-DuckDB test (a small world built on both
-#                                    engines, every SQL model's table compared row for row)
+#                                    engines, every SQL model's table compared row for row); the last step of
+#                                    make test
 #   make build DBT_TARGET=spark      dbt build of what runs on Spark (selector `spark`, selectors.yml) on a local
 #                                    SparkSession; tables and metastore under $(WAREHOUSE_DIR)/spark
 #
