@@ -3,8 +3,7 @@
 #
 #   make setup-spark                 install requirements/spark.txt into .venv
 #   make test-spark                  setup-spark, then the Spark-vs-DuckDB test (a small world built on both
-#                                    engines, every SQL model's table compared row for row); the last step of
-#                                    make test
+#                                    engines, every table compared row for row); the last step of make test
 #   make build DBT_TARGET=spark      dbt build of what runs on Spark (selector `spark`, selectors.yml) on a local
 #                                    SparkSession; tables and metastore under $(WAREHOUSE_DIR)/spark
 #
@@ -22,8 +21,10 @@ endif
 ifeq ($(DBT_TARGET),spark)
 # Spark's tables, metastore and derby.log beside the DuckDB warehouse; dbt's own files in a target folder of
 # their own, so a Spark run never throws away the DuckDB build's partial parse (and back).
-DBT_ENV += CUSTSEG_SPARK_DIR=$(WAREHOUSE_DIR)/spark DBT_TARGET_PATH=$${DBT_TARGET_PATH:-target/spark}
-# The Python models run on Databricks only: build the selection that runs on Spark.
+# The fits' cache is Spark's own too, so a Spark build fits on its own tables rather than loading DuckDB's fits.
+DBT_ENV += CUSTSEG_SPARK_DIR=$(WAREHOUSE_DIR)/spark DBT_TARGET_PATH=$${DBT_TARGET_PATH:-target/spark} \
+	CUSTSEG_FIT_CACHE_DIR=$${CUSTSEG_FIT_CACHE_DIR-$(WAREHOUSE_DIR)/spark/fit_cache}
+# What runs on Spark (selectors.yml): everything but the Great Expectations model and what reads it.
 override DBT_ARGS += --selector spark
 build publish docs: setup-spark
 endif

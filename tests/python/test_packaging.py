@@ -22,7 +22,8 @@ from packaging.utils import canonicalize_name
 from venvs import cached_venv
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# Imported only where the Spark target runs the project (custseg.dbt_io, inside the function that needs it).
+# Imported only where the Spark target runs the project (custseg.dbt_io, custseg.spark_adapter: inside the
+# functions that need it).
 OPTIONAL_IMPORTS = {"pyspark"}
 
 

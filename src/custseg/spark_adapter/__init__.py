@@ -1,0 +1,79 @@
+"""dbt-spark with one more way to run a dbt Python model: ``submission_method: session``, in dbt's own
+SparkSession (docs/spark.md).
+
+dbt runs a Python model through the helper that ``adapter.python_submission_helpers[submission_method]`` names
+(dbt-adapters' ``submit_python_job``). dbt-spark's helpers upload the model to Databricks (``job_cluster``,
+``all_purpose_cluster``); with the ``session`` connection method, whose SparkSession lives in the dbt process,
+it has none. Helpers are a property of the adapter class, so this is a small adapter type, ``custsegspark``
+(the module ``dbt.adapters.custsegspark``): dbt-spark's adapter, credentials and macros (``spark__`` macros
+are dispatched to it as its parent's), plus the helper below, the default with ``method: session``. (No
+underscore in the name: dbt finds an adapter's version module from its class name, ``CustsegsparkAdapter``.)
+Databricks' own submission methods stay as they are, here and with ``type: spark`` or ``dbt-databricks``.
+
+The helper runs the code dbt compiled (the model, dbt's ``dbtObj`` with ``ref`` as ``spark.table``, and the
+write of ``macros/python_model.sql``) in the SparkSession the connection opened: ``dbt.ref()`` is a Spark
+DataFrame and the result is written by ``saveAsTable``, as on Databricks, without leaving the process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dbt.adapters.base import PythonJobHelper
+from dbt.adapters.spark import SparkAdapter, SparkConnectionManager, SparkCredentials
+from dbt.adapters.spark.connections import SparkConnectionMethod
+from dbt_common.exceptions import DbtRuntimeError
+
+ADAPTER_TYPE = "custsegspark"
+INCLUDE_PATH = str(Path(__file__).parent / "include")
+
+
+class CustsegsparkCredentials(SparkCredentials):
+    @property
+    def type(self) -> str:
+        return ADAPTER_TYPE
+
+
+class CustsegsparkConnectionManager(SparkConnectionManager):
+    TYPE = ADAPTER_TYPE
+
+
+class SessionPythonJobHelper(PythonJobHelper):
+    """``submission_method: session``: the compiled model runs in this process's SparkSession."""
+
+    def __init__(self, parsed_model: dict, credentials: SparkCredentials) -> None:
+        if credentials.method != SparkConnectionMethod.SESSION:
+            raise DbtRuntimeError(
+                f"Python model {parsed_model['alias']}: submission_method 'session' runs the model in dbt's own "
+                f"SparkSession, which only the connection method 'session' has (this profile: "
+                f"{credentials.method}); on Databricks use 'all_purpose_cluster' or 'job_cluster'")
+        self.parsed_model = parsed_model
+        self.server_side_parameters = credentials.server_side_parameters
+
+    def submit(self, compiled_code: str) -> Any:
+        from pyspark.sql import SparkSession
+
+        # The session dbt-spark's session cursor opened (getOrCreate returns it; the parameters are the same).
+        builder = SparkSession.builder.enableHiveSupport()
+        for parameter, value in self.server_side_parameters.items():
+            builder = builder.config(parameter, value)
+        spark = builder.getOrCreate()
+        # The materialization renders the code inside an indented block: only its first line is indented.
+        code = compile(compiled_code.lstrip(), f"<dbt Python model {self.parsed_model['unique_id']}>", "exec")
+        exec(code, {"__name__": f"dbt_model_{self.parsed_model['alias']}", "spark": spark})  # noqa: S102
+        return None
+
+
+class CustsegsparkAdapter(SparkAdapter):
+    ConnectionManager = CustsegsparkConnectionManager
+
+    @property
+    def default_python_submission_method(self) -> str:
+        if self.config.credentials.method == SparkConnectionMethod.SESSION:
+            return "session"
+        return super().default_python_submission_method
+
+    @property
+    def python_submission_helpers(self) -> dict[str, type[PythonJobHelper]]:
+        return {**super().python_submission_helpers, "session": SessionPythonJobHelper}
