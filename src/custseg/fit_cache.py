@@ -58,7 +58,11 @@ def _code_version() -> str:
 
 
 def fit_key(kind: str, frames, settings) -> str:
-    """A fit's identity: a hash of its kind, its settings and every input row (column names, values, order)."""
+    """A fit's identity: a hash of its kind, its settings and every input row (column names and values).
+
+    The rows' order does not count: a SQL table returns its rows in no fixed order (DuckDB inserts in
+    parallel), so the row hashes are sorted before they are combined; every fit orders its input by key itself.
+    """
     import numpy as np
     import pandas as pd
 
@@ -66,7 +70,7 @@ def fit_key(kind: str, frames, settings) -> str:
     h.update(json.dumps(settings, sort_keys=True, default=str).encode())
     for df in frames:
         h.update("|".join(map(str, df.columns)).encode())
-        h.update(np.ascontiguousarray(pd.util.hash_pandas_object(df, index=False).to_numpy()).tobytes())
+        h.update(np.sort(pd.util.hash_pandas_object(df, index=False).to_numpy()).tobytes())
     return h.hexdigest()
 
 

@@ -49,3 +49,13 @@ def test_progress_lines_are_printed_in_dbts_log_style():
     line = next(line for line in out.splitlines() if line.endswith("custseg: a line"))
     stamp = line.split("custseg:")[0].replace("\x1b[0m", "").strip()
     assert re.fullmatch(r"\d\d:\d\d:\d\d", stamp), line  # dbt's "HH:MM:SS  message"
+
+
+def test_fit_key_is_the_rows_not_their_order():
+    import pandas as pd
+
+    df = pd.DataFrame({"customer_id": ["a", "b", "c"], "x": [1.0, 2.0, 3.0]})
+    key = fit_cache.fit_key("demo", [df], {"k": 3})
+    assert fit_cache.fit_key("demo", [df.iloc[::-1]], {"k": 3}) == key  # a SQL table's rows in another order
+    assert fit_cache.fit_key("demo", [df.assign(x=[1.0, 2.0, 4.0])], {"k": 3}) != key
+    assert fit_cache.fit_key("demo", [df], {"k": 4}) != key

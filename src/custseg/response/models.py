@@ -209,10 +209,6 @@ def response_selection_estimates(cv_candidates, candidate_summary, dataset=None,
     cv, summary = to_pandas(cv_candidates), to_pandas(candidate_summary)
     if len(cv) == 0:
         return _empty(ESTIMATE_COLUMNS)
-    # A SQL table's rows come in no fixed order (DuckDB inserts in parallel): the key and the fit see them in
-    # one order, so an unchanged table is found in the fit cache.
-    cv = cv.sort_values(["cv_repeat", "candidate_position", "customer_id"], kind="stable", ignore_index=True)
-    summary = summary.sort_values(["metric", "candidate_position"], kind="stable", ignore_index=True)
     key = fit_key("response_selection", [cv, summary],
                   {k: settings[k] for k in ("selection_bootstraps", "random_state")})
     return memoized("response_selection", key, lambda: _selection_estimates(cv, summary, settings))
@@ -224,6 +220,7 @@ def _selection_estimates(cv: pd.DataFrame, summary: pd.DataFrame, settings: dict
     metric = str(summary["selection_metric"].iloc[0])
     sel = summary[summary["metric"] == metric].sort_values("candidate_position")
     positions = sel["candidate_position"].to_numpy()
+    cv = cv.sort_values(["cv_repeat", "candidate_position", "customer_id"], kind="stable")
     ids = np.sort(cv["customer_id"].astype(str).unique())
     prob = cv["probability"].to_numpy(dtype=float).reshape(cv["cv_repeat"].nunique(), len(positions), len(ids))
     first = cv[(cv["cv_repeat"] == cv["cv_repeat"].min()) & (cv["candidate_position"] == positions[0])]
