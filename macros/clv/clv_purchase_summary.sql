@@ -14,17 +14,18 @@ select
     count(*) - 1 as frequency_repeat,
     {{ dbt.datediff('min(ordered_on)', 'max(ordered_on)', 'day') }} as recency_clv,
     {{ dbt.datediff('min(ordered_on)', 'as_of_date', 'day') }} as t_days,
+    {#- The revenue of the days after the first: every day's minus the first day's (min_by: the revenue of the
+        earliest day; the days are distinct within a group). Exact decimals, as lifetimes sums them. -#}
     case
         when count(*) > 1
-            then cast(sum(case when day_number > 1 then day_revenue else 0 end) as double) / (count(*) - 1)
+            then cast(sum(day_revenue) - min_by(day_revenue, ordered_on) as double) / (count(*) - 1)
         else 0
     end as monetary_value
 from (
     select
         {{ group_keys }},
         ordered_on,
-        sum(line_amount) as day_revenue,
-        row_number() over (partition by {{ group_keys }} order by ordered_on) as day_number
+        sum(line_amount) as day_revenue
     from {{ purchase_lines }}
     group by {{ group_keys }}, ordered_on
 ) as purchase_days

@@ -1,11 +1,11 @@
 -- Per snapshot, customer and activity, one value in the long form of int_customer_activity, whatever
--- the data set: order-line data sets derive spend per product category (gross purchases) and purchases
--- per sales channel (distinct purchase invoices) from clean order lines before the as-of date; summary
+-- the data set: order-line data sets give spend per product category (gross purchases) and purchases
+-- per sales channel (distinct purchase invoices) before the as-of date (int_customer_order_activity); summary
 -- data sets (customer_personality) give them directly. Their rows carry no dates: the source is one
 -- snapshot, so the same values serve every as-of date. Source keys map to feature keys through the
 -- seed activity_keys (e.g. wines and wine both become wine); unmapped spend/purchases keys are dropped.
-with order_line_totals as (
-    select * from {{ ref('int_order_line_totals') }}
+with order_activity as (
+    select * from {{ ref('int_customer_order_activity') }}
 ),
 
 customer_activity as (
@@ -20,42 +20,14 @@ activity_keys as (
     select * from {{ ref('activity_keys') }}
 ),
 
-snapshot_purchases as (
-    select
-        snapshots.snapshot_name,
-        order_line_totals.customer_id,
-        order_line_totals.product_category,
-        order_line_totals.sales_channel,
-        order_line_totals.invoice_id,
-        order_line_totals.line_amount
-    from order_line_totals
-    inner join snapshots
-        on order_line_totals.ordered_at < cast(snapshots.as_of_date as timestamp)
-    where not order_line_totals.is_return
-),
-
-spend_from_order_lines as (
+from_order_lines as (
     select
         snapshot_name,
         customer_id,
-        'spend' as activity_type,
-        lower(product_category) as source_key,
-        sum(line_amount) as activity_value
-    from snapshot_purchases
-    where product_category is not null
-    group by snapshot_name, customer_id, lower(product_category)
-),
-
-purchases_from_order_lines as (
-    select
-        snapshot_name,
-        customer_id,
-        'purchases' as activity_type,
-        lower(sales_channel) as source_key,
-        cast(count(distinct invoice_id) as decimal(38, 4)) as activity_value
-    from snapshot_purchases
-    where sales_channel is not null
-    group by snapshot_name, customer_id, lower(sales_channel)
+        activity_type,
+        source_key,
+        activity_value
+    from order_activity
 ),
 
 summary_activity as (
@@ -72,9 +44,7 @@ summary_activity as (
 ),
 
 unioned as (
-    select * from spend_from_order_lines
-    union all
-    select * from purchases_from_order_lines
+    select * from from_order_lines
     union all
     select * from summary_activity
 ),

@@ -2,6 +2,14 @@
 -- first/last order, distinct purchase invoices, gross purchases, returns, and the CLV summary that
 -- lifetimes.utils.summary_data_from_transaction_data(freq='D') returns with observation_period_end =
 -- as_of_date (macro clv_purchase_summary; purchase lines only: a return is not a purchase event).
+-- Incremental per snapshot and customer (macros/features/incremental_by_customer.sql): a build computes the
+-- pairs whose customer has new lines or whose snapshot has a new as-of date; a table on Spark.
+{{ config(
+    materialized=customer_incremental_materialization(),
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_customer_rows(ref('int_feature_snapshots'), ref('int_order_line_totals')) }}",
+) }}
+
 with order_line_totals as (
     select * from {{ ref('int_order_line_totals') }}
 ),
@@ -22,6 +30,10 @@ snapshots as (
     select * from {{ ref('int_feature_snapshots') }}
 ),
 
+customer_lines as (
+    {{ customer_order_line_counts('order_line_totals') }}
+),
+
 snapshot_lines as (
     select
         snapshots.snapshot_name,
@@ -35,6 +47,7 @@ snapshot_lines as (
     from invoices
     inner join snapshots
         on invoices.ordered_at < cast(snapshots.as_of_date as timestamp)
+    where {{ customers_to_compute('snapshots.snapshot_name', 'invoices.customer_id') }}
 ),
 
 purchases as (
@@ -78,6 +91,7 @@ clv_summary as (
 final as (
     select
         purchases.snapshot_name,
+        snapshots.as_of_date,
         purchases.customer_id,
         purchases.first_order_at,
         purchases.last_order_at,
@@ -90,9 +104,11 @@ final as (
         clv_summary.frequency_repeat,
         clv_summary.recency_clv,
         clv_summary.t_days,
-        clv_summary.monetary_value
+        clv_summary.monetary_value,
+        customer_lines.order_line_count
     from purchases
     inner join snapshots on purchases.snapshot_name = snapshots.snapshot_name
+    inner join customer_lines on purchases.customer_id = customer_lines.customer_id
     inner join clv_summary
         on purchases.snapshot_name = clv_summary.snapshot_name
         and purchases.customer_id = clv_summary.customer_id
