@@ -112,10 +112,16 @@
     {{ return(ns.first) }}
 {%- endmacro %}
 
-{#- One pre-hook: the temporary view <table> of every data line (spark_raw_export_view), rendered when the hook
-    runs (it needs the header, read at execute time). A view is a query, read once by the model's create. -#}
+{#- One pre-hook: the cached temporary view <table> of every data line (spark_raw_export_view), rendered when the
+    hook runs (it needs the header, read at execute time). Cached: the model reads the lines twice (the date format
+    of each file, then the lines), and a gzip file is read by one task; the cached lines are spread over four
+    partitions. raw_export_unload_hooks drops it after the model. -#}
 {% macro spark__raw_export_load_hooks(table, pattern, options) -%}
     {{ return(["{{ spark_raw_export_view(" ~ table | tojson ~ ", " ~ pattern | tojson ~ ", " ~ options | tojson ~ ") }}"]) }}
+{%- endmacro %}
+
+{% macro spark__raw_export_unload_hooks(table) -%}
+    {{ return(["uncache table if exists " ~ table]) }}
 {%- endmacro %}
 
 {% macro spark_raw_export_view(table, pattern, options) -%}
@@ -136,7 +142,7 @@
     {%- set unquoted = ("regexp_replace(line, " ~ spark_literal(quoted) ~ ", '')") if quoted else 'line' -%}
     {%- set delimiter = spark_regex_char(options.delimiter) if options.delimiter | length == 1
                         else '\\Q' ~ options.delimiter ~ '\\E' -%}
-    create or replace temporary view {{ table }} as
+    cache table {{ table }} as
     with physical_lines as (
         select _metadata.file_path as filename, value as line, monotonically_increasing_id() as read_order
         from text.`{{ pattern }}`
@@ -169,7 +175,7 @@
         from split_lines
     )
 
-    select
+    select /*+ REPARTITION(4) */
         filename,
         source_row,
         parse_error,

@@ -189,6 +189,16 @@
     {{ return(ns.first) }}
 {%- endmacro %}
 
+{#- raw_export_unload_hooks(table) returns the post-hooks that free what the load hooks made (none on DuckDB: its
+    temporary tables end with the connection). -#}
+{% macro raw_export_unload_hooks(table) -%}
+    {{ return(adapter.dispatch('raw_export_unload_hooks', 'custseg')(table)) }}
+{%- endmacro %}
+
+{% macro default__raw_export_unload_hooks(table) -%}
+    {{ return([]) }}
+{%- endmacro %}
+
 {% macro raw_export_load_hooks(table, pattern, options) -%}
     {{ return(adapter.dispatch('raw_export_load_hooks', 'custseg')(table, pattern, options)) }}
 {%- endmacro %}
