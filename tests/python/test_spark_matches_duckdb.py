@@ -211,13 +211,16 @@ def _differences_in_duckdb(con, parquet_glob: str, name: str) -> list[str] | Non
     checks = [f'd."{c}" is distinct from s."{c}"' for c in exact] + [
         f'not ((d."{c}" is null and s."{c}" is null) or d."{c}" = s."{c}" or abs(d."{c}" - s."{c}") <= '
         f'greatest({DOUBLE_TOLERANCE} * greatest(abs(d."{c}"), abs(s."{c}")), {DOUBLE_TOLERANCE}))' for c in doubles]
-    counts = con.sql(f"select (select count(*) from ({sides['d']})), (select count(*) from ({sides['s']}))").fetchone()
+    counts = con.sql(f"select (select count(*) from ({sides['d']})), (select count(*) from ({sides['s']}))").fetchall()[0]
     if counts[0] != counts[1]:
         return [f"{counts[1]} rows on Spark, {counts[0]} on DuckDB"]
+    joined = f"from ({numbered['d']}) as d join ({numbered['s']}) as s using (_rn)"
+    if con.sql(f"select count(*) {joined} where {' or '.join(checks)}").fetchall()[0][0] == 0:
+        return []
     found = []
     for column, check in zip(exact + doubles, checks):
         bad = con.sql(f"select d._rn, cast(s.\"{column}\" as varchar), cast(d.\"{column}\" as varchar) "
-                      f"from ({numbered['d']}) as d join ({numbered['s']}) as s using (_rn) where {check} limit 1").fetchall()
+                      f"{joined} where {check} limit 1").fetchall()
         if bad:
             found.append(f"{column}: Spark {bad[0][1]!r}, DuckDB {bad[0][2]!r} (sorted row {bad[0][0]})")
             if len(found) >= 5:
@@ -266,7 +269,7 @@ def _assert_spark_equals_duckdb(spark_build: dict, duckdb_db: Path, duckdb_secon
         with duckdb.connect(str(duckdb_db), read_only=True) as con:
             for name in sorted(expected):
                 table_dir = spark_build["spark_dir"] / "tables" / f"{SPARK_SCHEMA}.db" / name
-                duckdb_count = con.sql(f'select count(*) from "{name}"').fetchone()[0]
+                duckdb_count = con.sql(f'select count(*) from "{name}"').fetchall()[0][0]
                 if duckdb_count > LARGE_RELATION_ROWS and any(table_dir.glob("*.parquet")):
                     found = _differences_in_duckdb(con, str(table_dir / "*.parquet"), name)
                     if found is not None:
