@@ -4,6 +4,10 @@
 {#- Text with surrounding blanks removed (space, tab, CR, LF, no-break space): keys such as "  85123A "
     are classified as what they are, not as odd values. -#}
 {% macro trimmed_text(text_column) -%}
+    {{ return(adapter.dispatch('trimmed_text', 'custseg')(text_column)) }}
+{%- endmacro %}
+
+{% macro default__trimmed_text(text_column) -%}
     trim({{ text_column }}, chr(32) || chr(9) || chr(13) || chr(10) || chr(160))
 {%- endmacro %}
 
@@ -14,6 +18,10 @@
     is a sign. With '.' and no thousands separator the text is cast as is (1e3, NaN and Infinity parse,
     and the plausibility rules of the cleaning quarantine what is not finite). -#}
 {% macro parse_number(text_column, decimal_separator='.', thousands_separator='', currency_symbols=[]) -%}
+    {{ return(adapter.dispatch('parse_number', 'custseg')(text_column, decimal_separator, thousands_separator, currency_symbols)) }}
+{%- endmacro %}
+
+{% macro default__parse_number(text_column, decimal_separator='.', thousands_separator='', currency_symbols=[]) -%}
     {%- set ns = namespace(text=trimmed_text(text_column)) -%}
     {%- if currency_symbols -%}
         {%- set escaped = [] -%}
@@ -57,6 +65,10 @@
 {#- A timestamp from export text with one strptime format; formats with a time-zone offset (%z: +01:00,
     +0100, or Z for UTC) give the UTC time, formats without one the time as written. -#}
 {% macro parse_timestamp(text_column, date_format) -%}
+    {{ return(adapter.dispatch('parse_timestamp', 'custseg')(text_column, date_format)) }}
+{%- endmacro %}
+
+{% macro default__parse_timestamp(text_column, date_format) -%}
     {%- if '%z' in date_format -%}
     timezone('UTC', try_strptime(regexp_replace({{ text_column }}, '([0-9])Z$', '\1+00:00'), {{ dbt.string_literal(date_format) }}))
     {%- else -%}

@@ -23,6 +23,10 @@
 {%- endmacro %}
 
 {% macro raw_csv_lines(table, columns, header=true) -%}
+    {{ return(adapter.dispatch('raw_csv_lines', 'custseg')(table, columns, header)) }}
+{%- endmacro %}
+
+{% macro default__raw_csv_lines(table, columns, header=true) -%}
     {%- set header_lines = 1 if header else 0 -%}
     with parsed as (
         select
@@ -132,6 +136,10 @@
 {%- endmacro %}
 
 {% macro raw_csv_header(label, pattern, options) -%}
+    {{ return(adapter.dispatch('raw_csv_header', 'custseg')(label, pattern, options)) }}
+{%- endmacro %}
+
+{% macro default__raw_csv_header(label, pattern, options) -%}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
     {%- set readable = raw_export_readable(label, pattern, options) -%}
     {%- set files = readable.keys() | list -%}
@@ -181,7 +189,21 @@
     {{ return(ns.first) }}
 {%- endmacro %}
 
+{#- raw_export_unload_hooks(table) returns the post-hooks that free what the load hooks made (none on DuckDB: its
+    temporary tables end with the connection). -#}
+{% macro raw_export_unload_hooks(table) -%}
+    {{ return(adapter.dispatch('raw_export_unload_hooks', 'custseg')(table)) }}
+{%- endmacro %}
+
+{% macro default__raw_export_unload_hooks(table) -%}
+    {{ return([]) }}
+{%- endmacro %}
+
 {% macro raw_export_load_hooks(table, pattern, options) -%}
+    {{ return(adapter.dispatch('raw_export_load_hooks', 'custseg')(table, pattern, options)) }}
+{%- endmacro %}
+
+{% macro default__raw_export_load_hooks(table, pattern, options) -%}
     {#- The create statement is rendered when the hook runs: it needs the header, read at execute time. -#}
     {{ return([
         "drop table if exists " ~ table ~ "_errors",

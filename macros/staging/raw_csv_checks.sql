@@ -10,6 +10,10 @@
     listed in var-free `optional` may be missing (mapped to none). -#}
 
 {% macro raw_input_files(label, pattern) -%}
+    {{ return(adapter.dispatch('raw_input_files', 'custseg')(label, pattern)) }}
+{%- endmacro %}
+
+{% macro default__raw_input_files(label, pattern) -%}
     {#- The files matching pattern (filename, size rows), after checking that there is one at least, that none
         is empty and that every gzip file is sound; each failure stops the build naming the file and the fix. -#}
     {%- set files = run_query("select filename, size from read_blob('" ~ pattern ~ "') order by filename") -%}

@@ -35,15 +35,15 @@
             {%- endif -%}
             {%- set position = 'c' ~ found_lower.index(header | lower) -%}
             {%- do used.append(position) -%}
-            {%- do text.update({name: "nullif(raw_lines.\"" ~ position ~ "\", '')"}) -%}
+            {%- do text.update({name: "nullif(raw_lines." ~ adapter.quote(position) ~ ", '')"}) -%}
         {%- else -%}
-            {%- do text.update({name: 'cast(null as varchar)'}) -%}
+            {%- do text.update({name: 'cast(null as ' ~ csv_text_type() ~ ')'}) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set all_columns = [] -%}
     {%- for index in range(found | length + 1) -%}{%- do all_columns.append('c' ~ index) -%}{%- endfor -%}
-    {%- set last_column = 'raw_lines."c' ~ (found | length - 1) ~ '"' -%}
-    {%- set extra_column = 'raw_lines."c' ~ (found | length) ~ '"' -%}
+    {%- set last_column = 'raw_lines.' ~ adapter.quote('c' ~ (found | length - 1)) -%}
+    {%- set extra_column = 'raw_lines.' ~ adapter.quote('c' ~ (found | length)) -%}
     {%- set formats = [date_formats] if date_formats is string else date_formats -%}
     {%- set date_column = mapped.get('ordered_at') | string -%}
     {%- set number = {
@@ -68,7 +68,7 @@ typed as (
             when {{ last_column }} is null then 'unparseable_line: missing columns'
         end as reader_error,
         coalesce(raw_lines.raw_line, concat_ws({{ dbt.string_literal(options.delimiter) }}
-            {%- for column in all_columns %}, raw_lines."{{ column }}"{% endfor %})) as raw_line,
+            {%- for column in all_columns %}, raw_lines.{{ adapter.quote(column) }}{% endfor %})) as raw_line,
         {{ trimmed_text(text['invoice_id']) }} as invoice_id,
         {{ trimmed_text(text['stock_code']) }} as stock_code,
         {{ text['product_description'] }} as product_description,
@@ -113,7 +113,7 @@ chosen_formats as (
             {%- for date_format in formats %}
             when parsed_{{ loop.index0 }} = parseable then {{ loop.index0 }}
             {%- endfor %}
-            else cast(error(
+            else cast({{ sql_error_function() }}(
                 '{{ options.label }}: raw file ''' || {{ raw_file_path('filename') }} || ''' column '
                 || '''{{ date_column | replace("'", "''") }}'': no single date format parses every date ('
                 {%- for date_format in formats %}

@@ -11,6 +11,7 @@
 {{ config(
     materialized='table',
     pre_hook=raw_export_load_hooks('raw_online_retail_lines', pattern, options),
+    post_hook=raw_export_unload_hooks('raw_online_retail_lines'),
 ) }}
 
 {{ transactions_from_csv(

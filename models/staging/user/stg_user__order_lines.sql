@@ -5,6 +5,7 @@
 {{ config(
     materialized='table',
     pre_hook=raw_export_load_hooks('raw_user_lines', pattern, mapping),
+    post_hook=raw_export_unload_hooks('raw_user_lines'),
 ) }}
 
 {{ transactions_from_csv(
