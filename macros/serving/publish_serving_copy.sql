@@ -62,7 +62,9 @@
 {#- Spark (the custsegspark session adapter): the serving copy stays a DuckDB file, read from the Spark tables'
     Parquet files by the same publish code (custseg.serving.from_spark, then custseg.serving.publish.finish):
     <warehouse>/serving/<dataset>.duckdb, its Parquet folder and <warehouse>/reports/<dataset>.html, where
-    <warehouse> is the folder of CUSTSEG_SPARK_DIR. The same checks as on DuckDB first. -#}
+    <warehouse> is the folder of CUSTSEG_SPARK_DIR. The same checks as on DuckDB first. A column's type there is
+    its declared data_type where the YAML gives one (where Spark's type differs from DuckDB's, e.g. ntile: int
+    on Spark, bigint on DuckDB), else the DuckDB type of its Spark type. -#}
 {% macro custsegspark__publish_serving_copy(results) -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- if project_name != 'custseg' -%}
@@ -79,8 +81,11 @@
         {%- if relation is none -%}
             {%- do missing.append(node.alias) -%}
         {%- else -%}
-            {%- set columns = {} -%}
-            {%- for column in node.columns.values() -%}{%- do columns.update({column.name: column.description}) -%}{%- endfor -%}
+            {%- set columns = [] -%}
+            {%- for column in node.columns.values() -%}
+                {%- do columns.append({'name': column.name, 'description': column.description,
+                                       'data_type': column.data_type}) -%}
+            {%- endfor -%}
             {%- do tables.append({'schema': node.schema, 'name': node.alias, 'description': node.description,
                                   'columns': columns}) -%}
         {%- endif -%}

@@ -8,7 +8,8 @@ DuckDB (a build that did not fully succeed publishes nothing). The warehouse fol
 
 1. :func:`custseg.serving.publish.begin` names the new serving file;
 2. here, an in-memory DuckDB attaches it (the serving storage version) and creates each public table as
-   ``select <columns cast to the Spark table's types> from read_parquet(<the table's folder>/*.parquet)``,
+   ``select <columns cast> from read_parquet(<the table's folder>/*.parquet)``, each column cast to its declared
+   ``data_type`` (YAML) where the engines' types differ, else to the DuckDB type of its Spark type,
    with dbt's descriptions as comments. A public *view* on Spark has no files: Spark writes its rows to a
    Parquet folder beside the new file first;
 3. :func:`custseg.serving.publish.finish` exports the Parquet folder, renders the report, swaps the copy in.
@@ -56,9 +57,10 @@ def _location(spark, qualified: str) -> tuple[str, str | None]:
 
 def publish_from_spark(spark, tables: list[dict[str, Any]], spark_dir: Path | str, dataset: str,
                        storage_version: str = "v1.0.0") -> dict[str, Any]:
-    """Publish ``tables`` (``{"schema", "name", "description", "columns": {name: description}}``, the public
-    models) from the Spark build under ``spark_dir``, in DuckDB storage format ``storage_version`` (the
-    hook's var ``serving_storage_version``); returns :func:`custseg.serving.publish.summary`."""
+    """Publish ``tables`` (``{"schema", "name", "description", "columns": [{"name", "description",
+    "data_type"}]}``, the public models; a column's declared ``data_type``, if any, is its type in the copy)
+    from the Spark build under ``spark_dir``, in DuckDB storage format ``storage_version`` (the hook's var
+    ``serving_storage_version``); returns :func:`custseg.serving.publish.summary`."""
     db_path = Path(spark_dir).resolve().parent / f"{dataset}.spark"  # only its folder matters (ServingPaths.of)
     new_db = publish.begin(db_path, dataset)
     staged = new_db.with_name(new_db.name + ".views")  # a view's rows, written by Spark
@@ -76,19 +78,25 @@ def publish_from_spark(spark, tables: list[dict[str, Any]], spark_dir: Path | st
                     location = str(staged / table["name"])
                     spark.table(qualified).write.mode("overwrite").parquet(location)
                 fields = spark.table(qualified).schema.fields
-                selects = ", ".join(f"cast({publish._ident(f.name)} as {duckdb_type(f.dataType.simpleString())}) "
-                                    f"as {publish._ident(f.name)}" for f in fields)
+                declared = {c["name"].lower(): c["data_type"] for c in table.get("columns") or [] if c.get("data_type")}
+                types = {f.name: declared.get(f.name.lower()) or duckdb_type(f.dataType.simpleString()) for f in fields}
+                selects = ", ".join(f"cast({publish._ident(f.name)} as {types[f.name]}) as {publish._ident(f.name)}"
+                                    for f in fields)
                 target = f"serving.main.{publish._ident(table['name'])}"
-                files = publish._literal(str(Path(location) / "*.parquet"))
-                con.execute(f"create table {target} as select {selects} from read_parquet({files})")
+                if any(Path(location).glob("*.parquet")):
+                    files = publish._literal(str(Path(location) / "*.parquet"))
+                    con.execute(f"create table {target} as select {selects} from read_parquet({files})")
+                else:  # an empty table may have no part files: its columns from the Spark schema
+                    nulls = ", ".join(f"cast(null as {types[f.name]}) as {publish._ident(f.name)}" for f in fields)
+                    con.execute(f"create table {target} as select {nulls} where false")
                 if (table.get("description") or "").strip():
                     statements.append(f"comment on table {target} is "
                                       f"{publish._literal(table['description'].strip())}")
                 present = {f.name.lower() for f in fields}
-                for column, description in (table.get("columns") or {}).items():
-                    if (description or "").strip() and column.lower() in present:
-                        statements.append(f"comment on column {target}.{publish._ident(column)} is "
-                                          f"{publish._literal(description.strip())}")
+                for column in table.get("columns") or []:
+                    if (column.get("description") or "").strip() and column["name"].lower() in present:
+                        statements.append(f"comment on column {target}.{publish._ident(column['name'])} is "
+                                          f"{publish._literal(column['description'].strip())}")
             if statements:
                 con.execute("begin;\n" + ";\n".join(statements) + ";\ncommit")
             con.execute("detach serving")
