@@ -104,7 +104,7 @@ lint: setup
 docs: setup
 	$(DBT_ENV) dbt docs generate --static $(DBT_VARS)
 
-## bench: project build vs notebook approach vs floor at BENCH_SIZES order lines (table in bench/results/)
+## bench: project build vs notebook approach vs floor at BENCH_SIZES order lines, DuckDB vs Spark up to 1M (bench/results/)
 BENCH_SIZES ?= 100k,1m,10m,50m
 bench: setup
 	$(BIN)/custseg bench --sizes $(BENCH_SIZES) --out bench/results

@@ -35,21 +35,14 @@
     {{ return('') }}
 {%- endmacro %}
 
-{#- DuckDB: the tables are copied with SQL on dbt's own connection (which holds the build database open for
-    writing: no other connection could read it) into a new file attached for that; the rest is Python, run as SQL
-    functions that the profile's plugin registers (custseg.serving.dbt_plugin). -#}
-{% macro duckdb__publish_serving_copy(results) -%}
-    {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- if project_name != 'custseg' -%}  {#- a package of another project: its build, its serving -#}
-        {% do log("custseg: no serving copy: custseg is a package of " ~ project_name
-                  ~ ", whose warehouse holds custseg's tables in schema " ~ var('custseg_schema', 'custseg'), info=true) %}
-        {{ return('') }}
-    {%- endif -%}
+{#- Whether the hook's results allow a publish: none (run-operation), or a `dbt build`, `dbt run` or `dbt retry`
+    that was not --empty and in which no node failed, errored or was skipped (else it logs why not). -#}
+{% macro custseg_results_publish(results) -%}
     {%- if results is not none -%}
-        {%- if flags.WHICH not in ('build', 'run', 'retry') -%}{{ return('') }}{%- endif -%}
+        {%- if flags.WHICH not in ('build', 'run', 'retry') -%}{{ return(false) }}{%- endif -%}
         {%- if flags.EMPTY -%}
             {% do log("custseg: serving copy not published: an --empty build", info=true) %}
-            {{ return('') }}
+            {{ return(false) }}
         {%- endif -%}
         {%- set failed = [] -%}
         {%- for result in results
@@ -60,9 +53,76 @@
             {% do log("custseg: serving copy NOT published: " ~ failed | length ~ " node(s) did not succeed: "
                       ~ failed[:5] | join(', ') ~ ('...' if failed | length > 5 else '')
                       ~ ". The previous serving copy and report stay.", info=true) %}
-            {{ return('') }}
+            {{ return(false) }}
         {%- endif -%}
     {%- endif -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{#- Spark (the custsegspark session adapter): the serving copy stays a DuckDB file, read from the Spark tables'
+    Parquet files by the same publish code (custseg.serving.from_spark, then custseg.serving.publish.finish):
+    <warehouse>/serving/<dataset>.duckdb, its Parquet folder and <warehouse>/reports/<dataset>.html, where
+    <warehouse> is the folder of CUSTSEG_SPARK_DIR. The same checks as on DuckDB first. A column's type there is
+    its declared data_type where the YAML gives one (where Spark's type differs from DuckDB's, e.g. ntile: int
+    on Spark, bigint on DuckDB), else the DuckDB type of its Spark type. -#}
+{% macro custsegspark__publish_serving_copy(results) -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- if project_name != 'custseg' -%}
+        {% do log("custseg: no serving copy: custseg is a package of " ~ project_name, info=true) %}
+        {{ return('') }}
+    {%- endif -%}
+    {%- if not custseg_results_publish(results) -%}{{ return('') }}{%- endif -%}
+    {%- do assert_requested_dataset() -%}
+    {%- set public = custseg_public_models() -%}
+    {%- set missing = [] -%}
+    {%- set tables = [] -%}
+    {%- for node in public -%}
+        {%- set relation = adapter.get_relation(database=none, schema=node.schema, identifier=node.alias) -%}
+        {%- if relation is none -%}
+            {%- do missing.append(node.alias) -%}
+        {%- else -%}
+            {%- set columns = [] -%}
+            {%- for column in node.columns.values() -%}
+                {%- do columns.append({'name': column.name, 'description': column.description,
+                                       'data_type': column.data_type}) -%}
+            {%- endfor -%}
+            {%- do tables.append({'schema': node.schema, 'name': node.alias, 'description': node.description,
+                                  'columns': columns}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {% do log("custseg: serving copy not published: " ~ missing | length ~ " public model(s) not built yet: "
+                  ~ missing[:5] | join(', ') ~ ('...' if missing | length > 5 else '')
+                  ~ " (build the whole project once).", info=true) %}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set published = adapter.custseg_publish_from_spark(tables, var('dataset'), custseg_serving_storage_version()) -%}
+    {%- if published.get('error') -%}
+        {% do log(published.get('traceback', ''), info=false) %}
+        {{ exceptions.raise_compiler_error("custseg: serving copy not published (the previous one stays): "
+                                           ~ published['error']) }}
+    {%- endif -%}
+    {% do log("custseg: published " ~ published['tables'] ~ " public tables (" ~ published['rows'] ~ " rows) from "
+              ~ "the Spark tables' Parquet files to " ~ published['serving_db'] ~ " and " ~ published['parquet_dir']
+              ~ "/, report " ~ published['report'] ~ ", in " ~ published['seconds'] ~ " s", info=true) %}
+    {%- if published['report_errors'] -%}
+        {{ exceptions.raise_compiler_error("custseg: the serving copy was published, but report sections failed: "
+                                           ~ published['report_errors'] | join('; ')) }}
+    {%- endif -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{#- DuckDB: the tables are copied with SQL on dbt's own connection (which holds the build database open for
+    writing: no other connection could read it) into a new file attached for that; the rest is Python, run as SQL
+    functions that the profile's plugin registers (custseg.serving.dbt_plugin). -#}
+{% macro duckdb__publish_serving_copy(results) -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- if project_name != 'custseg' -%}  {#- a package of another project: its build, its serving -#}
+        {% do log("custseg: no serving copy: custseg is a package of " ~ project_name
+                  ~ ", whose warehouse holds custseg's tables in schema " ~ var('custseg_schema', 'custseg'), info=true) %}
+        {{ return('') }}
+    {%- endif -%}
+    {%- if not custseg_results_publish(results) -%}{{ return('') }}{%- endif -%}
 
     {%- do assert_requested_dataset() -%}  {#- the data set built is the one asked for, or nothing is published -#}
     {%- set public = custseg_public_models() -%}

@@ -31,7 +31,8 @@ def _bench(args: argparse.Namespace) -> int:
     if unknown:
         raise SystemExit(f"unknown size(s) {unknown}: choose from {sorted(SIZES)}")
     runs = tuple(r.strip() for r in args.runs.split(",") if r.strip())
-    run_bench(sizes, Path(args.out), notebook_max_lines=args.notebook_max_lines, runs=runs, baseline=args.baseline)
+    run_bench(sizes, Path(args.out), notebook_max_lines=args.notebook_max_lines, runs=runs, baseline=args.baseline,
+              spark_max_lines=args.spark_max_lines)
     return 0
 
 
@@ -55,8 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--out", default="bench/results", help="folder for the result table (markdown + json)")
     bench.add_argument("--notebook-max-lines", type=int, default=10_000_000,
                        help="skip the pandas notebook approach above this many order lines")
-    bench.add_argument("--runs", default="project,no-change,new-batch,floor,notebook",
-                       help="measurements to take (default all): project,no-change,new-batch,floor,notebook")
+    bench.add_argument("--runs", default="project,no-change,new-batch,floor,notebook,spark",
+                       help="measurements to take (default all): project,no-change,new-batch,floor,notebook,spark "
+                            "(make build DBT_TARGET=spark after the project's full build; needs make setup-spark)")
+    bench.add_argument("--spark-max-lines", type=int, default=1_000_000,
+                       help="skip the Spark build above this many order lines (default 1,000,000)")
     bench.add_argument("--baseline", metavar="COMMIT",
                        help="also build an older commit of this project (checked out under bench/baselines/) "
                             "after each project run, on the same world, and report project/baseline")

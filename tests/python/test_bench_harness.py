@@ -14,7 +14,7 @@ from custseg.bench.batch import BATCH_FILE, add_order_line_batch, link_world
 from custseg.bench.floor import floor_features
 from custseg.bench.measure import run_stage
 from custseg.bench.notebook import notebook_features
-from custseg.bench.runner import checks, dbt_stage_seconds, render, summarize
+from custseg.bench.runner import checks, dbt_stage_seconds, render, spark_lines, summarize
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +105,20 @@ def test_summary_ratios_and_checks():
     assert slow[2].startswith("50M: project build: not measured")
     text = render(_rows(300, 100, 600, 10), {"started": "now", "load_start": "1.0/1.0/1.0"})
     assert "| 10m | 10 | 300.0 | 100.0 | 600.0 | 3.0 | 2.0 | 75.0 |" in text and "load average" in text
+
+
+def test_spark_against_duckdb_line():
+    rows = _rows(60, 50, 300, 1000, size="1m") + [
+        {"size": "1m", "approach": "spark local", "stage": "total", "seconds": 300.0, "peak_mb": 2500.0, "ok": True,
+         "cpu_s": 400.0, "order_lines": 10}]
+    rows[0]["cpu_s"] = 80.0
+    summary = summarize(rows)
+    assert summary[0]["spark_s"] == 300.0 and summary[0]["spark_over_duckdb"] == 5.0
+    assert spark_lines(summary) == [
+        "1M: spark/duckdb = 5.0 (DuckDB `make build` 60.0 s, Spark local `make build DBT_TARGET=spark` 300.0 s; "
+        "CPU seconds 5.0; peak 1,000 MB and 2,500 MB)"]
+    assert "## DuckDB against Spark local" in render(rows, {"started": "now"})
+    assert spark_lines(summarize(_rows(60, 50, 300, 1000, size="1m"))) == []
 
 
 def test_failed_run_has_no_ratio():

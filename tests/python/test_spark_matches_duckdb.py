@@ -2,7 +2,8 @@
 
 A small generated world is built twice, as a user runs it: ``make build`` (DuckDB, every model) and
 ``make build DBT_TARGET=spark`` (a local SparkSession, selector ``spark``: every seed, SQL model and dbt Python
-model but the Great Expectations results; the Python models run in dbt's SparkSession, custseg.spark_adapter).
+model, Great Expectations' results included; the Python models run in dbt's SparkSession, custseg.spark_adapter;
+the two builds are conftest's session fixtures ``spark_build`` and ``duckdb_build``, shared with test_spark_serving).
 Every relation the Spark build made, seeds, views, the fits' model tables and everything scored from them
 included, must equal DuckDB's row for row: the same columns in the same order, the same rows (sorted the same
 way), text, integers (segment ids, deciles, ranks), decimals, dates and timestamps exactly, doubles within 1e-9.
@@ -15,8 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import subprocess
 import time
 from datetime import date, datetime
@@ -35,19 +34,10 @@ FROM_FITS = {"segment_centroids", "customer_segments", "segment_profiles", "popu
              "response_gains", "campaign_targets", "clv_model_parameters", "customer_clv", "clv_holdout_validation"}
 
 
-def _require_spark() -> None:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError as error:
-        pytest.fail(f"pyspark is not installed ({error}): `make test-spark` installs requirements/spark.txt")
-    java = shutil.which("java", path=os.path.join(os.environ["JAVA_HOME"], "bin")) \
-        if os.environ.get("JAVA_HOME") else shutil.which("java")
-    if java is None:
-        pytest.fail("no Java found (JAVA_HOME or java on PATH): Spark 4 needs Java 17 or later, see docs/spark.md")
-
-
 def _make_spark_build(repo_root: Path, dataset: str, raw_dir: Path, root: Path) -> dict:
     """``make build DBT_TARGET=spark`` of a data set; returns its warehouse folder, run results and time."""
+    from conftest import _require_spark
+
     _require_spark()
     started = time.monotonic()
     proc = subprocess.run(
@@ -63,20 +53,6 @@ def _make_spark_build(repo_root: Path, dataset: str, raw_dir: Path, root: Path) 
     manifest = json.loads((root / "target" / "manifest.json").read_text())
     return {"spark_dir": root / "warehouse" / "spark", "results": results, "manifest": manifest,
             "seconds": seconds}
-
-
-@pytest.fixture(scope="module")
-def spark_build(repo_root, small_world, tmp_path_factory):
-    """``make build DBT_TARGET=spark`` of the small world."""
-    return _make_spark_build(repo_root, "sample", small_world, tmp_path_factory.mktemp("spark_build"))
-
-
-@pytest.fixture(scope="module")
-def duckdb_build(make_build, small_world, tmp_path_factory):
-    started = time.monotonic()
-    paths = make_build(small_world, tmp_path_factory.mktemp("duckdb_build"))
-    paths.seconds = time.monotonic() - started
-    return paths
 
 
 def _online_retail_dir() -> Path:

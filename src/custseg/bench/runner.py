@@ -13,6 +13,9 @@ git-ignored), then measured in child processes, one after the other:
                             and its silhouette computed on every customer); the project's own population
                             and response fits
 (c) floor                   bare DuckDB queries for cleaning and features, then the project's own fits
+(e) spark local             ``make build DBT_TARGET=spark`` of the same world from an empty Spark warehouse
+                            (a local SparkSession, docs/spark.md), right after the project's full build, up to
+                            ``--spark-max-lines`` (default 1M): spark/duckdb per size
 (d) baseline                with ``--baseline <commit>``: the same ``make build`` runs of that older commit
                             (:mod:`custseg.bench.baseline`) on the same world, each next to the project's run
                             of the same kind, in alternating order (project first for the full build, the
@@ -51,7 +54,9 @@ BASELINE_PAIRS = (("full build", "project", "baseline"),
                   ("+new batch rebuild", "project (+new batch)", "baseline (+new batch)"))
 # Names for --runs: which measurements to take (all by default).
 RUNS = {"project": "project", "no-change": "project (no change)", "new-batch": "project (+new batch)",
-        "floor": "floor", "notebook": "notebook"}
+        "floor": "floor", "notebook": "notebook", "spark": "spark local"}
+# The Spark build runs up to this many order lines by default (at 1M it takes minutes on 2 cores).
+SPARK_MAX_LINES = 1_000_000
 # The issues' checks: at 10M lines project <= 1.5x floor and notebook >= 5x project; 50M peak <= 6 GiB
 # (issue 15; 8 GiB before); with a baseline (issue 15, against c2e3f5c): at 10M the full build <= 0.5x the
 # baseline's, and a no-change rebuild <= 0.3x the full build.
@@ -129,6 +134,18 @@ def _project(raw: Path, work: Path, timeout: float | None, label: str,
     return result, stages
 
 
+def _spark(raw: Path, work: Path, timeout: float | None) -> tuple[StageResult, dict]:
+    """``make build DBT_TARGET=spark`` of the project on ``raw``, from an empty Spark warehouse under ``work``."""
+    shutil.rmtree(work, ignore_errors=True)
+    cmd = [*baseline_commit.build_command(PROJECT_DIR, raw, work), "-o", ".venv/.installed-spark", "DBT_TARGET=spark"]
+    env = baseline_commit.build_env(PROJECT_DIR, work)
+    result = run_stage("spark local", cmd, env=env, timeout=timeout)
+    stages = dbt_stage_seconds(work / "target") if result.ok else {}
+    if "dbt elapsed" in stages:
+        stages["dbt start-up"] = max(result.seconds - stages["dbt elapsed"], 0.0)
+    return result, stages
+
+
 def _row(size: str, approach: str, stage: str, seconds, peak_mb, ok: bool, detail: str = "", **extra) -> dict:
     return {"size": size, "approach": approach, "stage": stage, "seconds": seconds, "peak_mb": peak_mb,
             "ok": ok, "detail": detail, **extra}
@@ -136,7 +153,7 @@ def _row(size: str, approach: str, stage: str, seconds, peak_mb, ok: bool, detai
 
 def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: float | None,
              batch_percent: int = 1, runs: tuple[str, ...] = tuple(RUNS),
-             baseline: baseline_commit.Baseline | None = None) -> list[dict]:
+             baseline: baseline_commit.Baseline | None = None, spark_max_lines: int = SPARK_MAX_LINES) -> list[dict]:
     """The measurements ``runs`` (keys of RUNS) of one size, in the order they ran; with ``baseline``, each
     project run is followed by the baseline's run of the same kind."""
     unknown = sorted(set(runs) - set(RUNS))
@@ -179,6 +196,18 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
                              cpu_s=result.cpu_s, **extra, **tag))
             rows.extend(_row(size, name, stage, seconds, None, result.ok, **tag)
                         for stage, seconds in stages.items())
+        if label == "project" and "spark local" in wanted:  # the same world on Spark, beside the DuckDB build
+            if counts["order_lines"] > spark_max_lines:
+                rows.append(_row(size, "spark local", "total", None, None, False,
+                                 f"not run above {spark_max_lines:,} order lines (--spark-max-lines)"))
+            else:
+                load = _load()
+                result, stages = _spark(raw, work_root / size / "spark", timeout)
+                rows.append(_row(size, "spark local", "total", result.seconds, result.peak_mb, result.ok,
+                                 "" if result.ok else result.detail[-500:], load=load, load_end=_load(),
+                                 cpu_s=result.cpu_s))
+                rows.extend(_row(size, "spark local", stage, seconds, None, result.ok)
+                            for stage, seconds in stages.items())
     for approach in ("floor", "notebook"):
         if approach not in wanted:
             continue
@@ -201,7 +230,8 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
 
 def run_bench(sizes: list[str], out_dir: Path, *, notebook_max_lines: int = 10_000_000,
               timeout: float | None = 3 * 3600, work_root: Path | None = None,
-              runs: tuple[str, ...] = tuple(RUNS), baseline: str | None = None) -> Path:
+              runs: tuple[str, ...] = tuple(RUNS), baseline: str | None = None,
+              spark_max_lines: int = SPARK_MAX_LINES) -> Path:
     """Measure ``runs`` at each size; ``baseline``: a commit to build side by side with the project."""
     work_root = work_root or PROJECT_DIR / "bench" / "worlds"
     meta = {"started": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "load_start": _load(),
@@ -219,7 +249,7 @@ def run_bench(sizes: list[str], out_dir: Path, *, notebook_max_lines: int = 10_0
     rows: list[dict] = []
     for size in sizes:
         rows.extend(run_size(size, work_root, notebook_max_lines=notebook_max_lines, timeout=timeout, runs=runs,
-                             baseline=against))
+                             baseline=against, spark_max_lines=spark_max_lines))
         _write(rows, out_dir, meta, final=False)  # a partial table survives an interrupted run
     meta["load_end"] = _load()
     return _write(rows, out_dir, meta, final=True)
@@ -234,7 +264,8 @@ def summarize(rows: list[dict]) -> list[dict]:
     totals = {(r["size"], r["approach"]): r for r in rows if r["stage"] == "total"}
     out = []
     for size in dict.fromkeys(r["size"] for r in rows if r["approach"] != "generator"):
-        get = {a: totals.get((size, a), {}) for a in (*PROJECT_RUNS, *BASELINE_RUNS.values(), "floor", "notebook")}
+        get = {a: totals.get((size, a), {})
+               for a in (*PROJECT_RUNS, *BASELINE_RUNS.values(), "floor", "notebook", "spark local")}
         secs = {a: (r.get("seconds") if r.get("ok") else None) for a, r in get.items()}
         out.append({
             "size": size, "order_lines": get["project"].get("order_lines"),
@@ -249,6 +280,7 @@ def summarize(rows: list[dict]) -> list[dict]:
             "no_change_over_baseline": _ratio(secs["project (no change)"], secs["baseline (no change)"]),
             "new_batch_over_baseline": _ratio(secs["project (+new batch)"], secs["baseline (+new batch)"]),
             "no_change_over_full": _ratio(secs["project (no change)"], secs["project"]),
+            "spark_s": secs["spark local"], "spark_over_duckdb": _ratio(secs["spark local"], secs["project"]),
             "baseline_no_change_over_full": _ratio(secs["baseline (no change)"], secs["baseline"]),
             "peak_mb": {a: r.get("peak_mb") for a, r in get.items() if r.get("ok")},
             "cpu_s": {a: r.get("cpu_s") for a, r in get.items() if r.get("ok")},
@@ -284,6 +316,22 @@ def baseline_lines(summary: list[dict], short: str = "") -> list[str]:
         if s["no_change_over_full"] is not None or s["baseline_no_change_over_full"] is not None:
             lines.append(f"{label}: no-change rebuild / full build = {s['no_change_over_full']} (project), "
                          f"{s['baseline_no_change_over_full']} ({name})")
+    return lines
+
+
+def spark_lines(summary: list[dict]) -> list[str]:
+    """Per size with both builds: ``1M: spark/duckdb = 5.1 (DuckDB make build 60.2 s; Spark local 307.0 s)``."""
+    lines = []
+    for s in summary:
+        if s.get("spark_s") is None or s["project_s"] is None:
+            continue
+        cpu = s.get("cpu_s", {})
+        spent = [c for c in (cpu.get("spark local"), cpu.get("project")) if c is not None and c == c]
+        lines.append(f"{s['size'].upper()}: spark/duckdb = {s['spark_over_duckdb']} (DuckDB `make build` "
+                     f"{s['project_s']:.1f} s, Spark local `make build DBT_TARGET=spark` {s['spark_s']:.1f} s"
+                     + (f"; CPU seconds {_ratio(*spent)}" if len(spent) == 2 else "")
+                     + f"; peak {_fmt(s['peak_mb'].get('project'), ',.0f')} MB and "
+                     f"{_fmt(s['peak_mb'].get('spark local'), ',.0f')} MB)")
     return lines
 
 
@@ -350,6 +398,12 @@ def render(rows: list[dict], meta: dict) -> str:
                      f"{_fmt(s['project_peak_mb'], ',.0f')} |")
     if "baseline" in meta or any(r["approach"] in BASELINE_RUNS.values() for r in rows):
         lines += ["", *render_baseline(summary, meta)]
+    if any(r["approach"] == "spark local" for r in rows):
+        lines += ["", "## DuckDB against Spark local", "",
+                  "The same world built from nothing by `make build` (DuckDB, every model and test, publish, report) "
+                  "and right after it by `make build DBT_TARGET=spark` (a local SparkSession, selector spark, "
+                  "publish from the Spark tables' Parquet files).", "",
+                  *([f"- {line}" for line in spark_lines(summary)] or ["- no Spark build finished"])]
     lines += ["", "## Checks", "", *[f"- {c}" for c in checks(summary)], "",
               "## Stages", "",
               "dbt stages are summed node execution times (3 dbt threads, so they can exceed the elapsed time); "
@@ -397,7 +451,8 @@ def _write(rows: list[dict], out_dir: Path, meta: dict, final: bool) -> Path:
     path = out_dir / f"bench-{stamp}.md"
     path.write_text(text)
     summary = summarize(rows)
-    document = {"meta": meta, "summary": summary, "checks": checks(summary), "rows": rows}
+    document = {"meta": meta, "summary": summary, "checks": checks(summary), "rows": rows,
+                "spark_lines": spark_lines(summary)}
     if "baseline" in meta:
         document["baseline_lines"] = baseline_lines(summary, meta["baseline"].get("short", ""))
     (out_dir / f"bench-{stamp}.json").write_text(json.dumps(document, indent=1, default=str) + "\n")

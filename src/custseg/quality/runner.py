@@ -3,7 +3,9 @@
 Each table is read through :func:`custseg.dbt_io.to_arrow` (a DuckDB relation as dbt gives it, a Spark
 DataFrame, a pandas frame or an Arrow table), only the columns its suite checks, and at most ``sample_rows``
 rows: a table with more rows is checked on a deterministic sample, the first ``sample_rows`` rows in the order
-of a hash of the columns read (``sample_order``), so memory is bounded whatever the size of the table. The
+of DuckDB's 64-bit hash of the columns read (``sample_order``), so memory is bounded whatever the size of the
+table. On Spark (whose ``hash`` is 32-bit) the checked columns are read whole and ordered by the same DuckDB hash
+in memory: the same rows as the DuckDB build, at the cost of those columns in the driver. The
 results say so (``is_sampled``, ``sample_rows``). Full-table checks (keys and relations) are dbt tests.
 """
 
@@ -27,8 +29,13 @@ NOT_EMPTY = Check("ExpectTableRowCountToBeBetween", {"min_value": 1})
 
 def sample_order(columns: list[str]) -> list[str]:
     """The order of a table's sample: a hash of ``columns``, then the columns themselves (rows that tie are
-    identical in every column read, so the sample is the same on every run). SQL of DuckDB and Spark."""
+    identical in every column read, so the sample is the same on every run). DuckDB SQL: a Spark table's
+    columns are ordered by it in an in-memory DuckDB (:func:`read_sample`), so both engines sample the same rows."""
     return [f"hash({', '.join(columns)})", *columns]
+
+
+def _is_spark(relation) -> bool:
+    return type(relation).__module__.split(".")[0] == "pyspark"
 
 
 def read_sample(relation, checks: list[Check], sample_rows: int) -> tuple[pd.DataFrame, bool]:
@@ -39,7 +46,11 @@ def read_sample(relation, checks: list[Check], sample_rows: int) -> tuple[pd.Dat
     is checked).
     """
     columns = columns_needed(checks)
-    if columns:
+    if columns and _is_spark(relation):
+        # Spark's hash() is another function (32-bit): the columns are read and ordered by DuckDB's hash in
+        # memory, so a Spark build samples the same rows as the DuckDB build and its results are the same.
+        table = to_arrow(to_arrow(relation, columns=columns), sample_rows + 1, order_by=sample_order(columns))
+    elif columns:
         table = to_arrow(relation, sample_rows + 1, order_by=sample_order(columns), columns=columns)
     else:  # only the row count is checked: any rows will do
         table = to_arrow(relation, sample_rows + 1)

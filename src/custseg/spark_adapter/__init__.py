@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from dbt.adapters.base import PythonJobHelper
+from dbt.adapters.base.meta import available
 from dbt.adapters.spark import SparkAdapter, SparkConnectionManager, SparkCredentials
 from dbt.adapters.spark.connections import SparkConnectionMethod
 from dbt_common.exceptions import DbtRuntimeError
@@ -77,3 +78,25 @@ class CustsegsparkAdapter(SparkAdapter):
     @property
     def python_submission_helpers(self) -> dict[str, type[PythonJobHelper]]:
         return {**super().python_submission_helpers, "session": SessionPythonJobHelper}
+
+    @available
+    def custseg_publish_from_spark(self, tables: list[dict], dataset: str, storage_version: str) -> dict:
+        """The serving copy of this Spark build (``spark__publish_serving_copy``): the public tables read from
+        their Parquet files into the same DuckDB file, Parquet folder and report as a DuckDB build publishes
+        (custseg.serving.from_spark). Returns the publish summary, or ``{"error": ...}``."""
+        import os
+        import traceback
+
+        from pyspark.sql import SparkSession
+
+        from custseg.serving.from_spark import publish_from_spark
+
+        builder = SparkSession.builder.enableHiveSupport()
+        for parameter, value in self.config.credentials.server_side_parameters.items():
+            builder = builder.config(parameter, value)
+        spark = builder.getOrCreate()
+        try:
+            return publish_from_spark(spark, tables, os.environ.get("CUSTSEG_SPARK_DIR", "warehouse/spark"),
+                                      dataset, storage_version)
+        except Exception as exc:  # the hook says why nothing was published; the traceback goes to dbt's log
+            return {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
