@@ -1,5 +1,5 @@
 {#- Typing rules for text read from an export, one macro each; the mapping (macros/staging/user_mapping.sql)
-    sets their arguments. Each returns a SQL expression (DuckDB: used by the source readers only). -#}
+    sets their arguments. Each returns a SQL expression (used by the source readers only; Spark's functions: macros/portable). -#}
 
 {#- Text with surrounding blanks removed (space, tab, CR, LF, no-break space): keys such as "  85123A "
     are classified as what they are, not as odd values. -#}
@@ -16,25 +16,9 @@
     groups of three digits (so 2.55 in a file with thousands '.' is invalid, not 255); currency_symbols
     (e.g. ['£', '€']) are dropped wherever they stand, with their spaces; a trailing minus (SAP: 2,55-)
     is a sign. With '.' and no thousands separator the text is cast as is (1e3, NaN and Infinity parse,
-    and the plausibility rules of the cleaning quarantine what is not finite). -#}
+    and the plausibility rules of the cleaning quarantine what is not finite). One rule on every engine: the
+    regular expressions are written once and passed to the engine's functions (macros/portable/regex.sql). -#}
 {% macro parse_number(text_column, decimal_separator='.', thousands_separator='', currency_symbols=[]) -%}
-    {{ return(adapter.dispatch('parse_number', 'custseg')(text_column, decimal_separator, thousands_separator, currency_symbols)) }}
-{%- endmacro %}
-
-{% macro default__parse_number(text_column, decimal_separator='.', thousands_separator='', currency_symbols=[]) -%}
-    {%- set ns = namespace(text=trimmed_text(text_column)) -%}
-    {%- if currency_symbols -%}
-        {%- set escaped = [] -%}
-        {%- for symbol in currency_symbols -%}
-            {%- set ns.quoted = '' -%}
-            {%- for char in symbol -%}
-                {%- set ns.quoted = ns.quoted ~ ('\\' if char in '\\^$.|?*+()[]{}' else '') ~ char -%}
-            {%- endfor -%}
-            {%- do escaped.append(ns.quoted | replace("'", "''")) -%}
-        {%- endfor -%}
-        {%- set ns.text = "regexp_replace(" ~ ns.text ~ ", '\\s*(" ~ escaped | join('|') ~ ")\\s*', '', 'g')" -%}
-    {%- endif -%}
-    {%- set ns.text = "regexp_replace(" ~ ns.text ~ ", '^([0-9.,'' ]*[0-9])-$', '-\\1')" -%}
     {%- if decimal_separator not in ['.', ','] -%}
         {{ exceptions.raise_compiler_error("decimal_separator must be '.' or ',', got " ~ decimal_separator | tojson) }}
     {%- endif -%}
@@ -45,16 +29,26 @@
     {%- if thousands_separator == decimal_separator -%}
         {{ exceptions.raise_compiler_error("thousands_separator and decimal_separator are both " ~ decimal_separator | tojson) }}
     {%- endif -%}
-    {%- set d = '\\' ~ decimal_separator -%}
+    {%- set ns = namespace(text=trimmed_text(text_column)) -%}
+    {%- if currency_symbols -%}
+        {%- set escaped = [] -%}
+        {%- for symbol in currency_symbols -%}
+            {%- set ns.quoted = '' -%}
+            {%- for char in symbol -%}{%- set ns.quoted = ns.quoted ~ regex_char(char) -%}{%- endfor -%}
+            {%- do escaped.append(ns.quoted) -%}
+        {%- endfor -%}
+        {%- set ns.text = regex_replace_all(ns.text, '\\s*(' ~ escaped | join('|') ~ ')\\s*', '') -%}
+    {%- endif -%}
+    {%- set ns.text = regex_replace_all(ns.text, "^([0-9.,' ]*[0-9])-$", '-' ~ regex_group(1)) -%}
     {%- if thousands_separator -%}
-        {%- set t = ('\\' ~ thousands_separator) if thousands_separator in ['.', ','] else thousands_separator | replace("'", "''") -%}
     case
-        when regexp_full_match({{ ns.text }}, '[+-]?([0-9]{1,3}({{ t }}[0-9]{3})+|[0-9]*)({{ d }}[0-9]+)?')
-            then try_cast(replace(replace({{ ns.text }}, '{{ thousands_separator | replace("'", "''") }}', ''), '{{ decimal_separator }}', '.') as double)
+        when {{ regex_full_match(ns.text, '[+-]?([0-9]{1,3}(' ~ regex_char(thousands_separator) ~ '[0-9]{3})+|[0-9]*)('
+                                          ~ regex_char(decimal_separator) ~ '[0-9]+)?') }}
+            then try_cast(replace(replace({{ ns.text }}, {{ text_literal(thousands_separator) }}, ''), {{ text_literal(decimal_separator) }}, '.') as double)
     end
     {%- elif decimal_separator == ',' -%}
     case
-        when regexp_full_match({{ ns.text }}, '[+-]?[0-9]*(,[0-9]+)?')
+        when {{ regex_full_match(ns.text, '[+-]?[0-9]*(,[0-9]+)?') }}
             then try_cast(replace({{ ns.text }}, ',', '.') as double)
     end
     {%- else -%}

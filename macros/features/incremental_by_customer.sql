@@ -1,8 +1,8 @@
 {#- The order-line features that are incremental per snapshot and customer: int_customer_order_metrics and
     int_customer_order_activity, the two largest computations after the order lines (a join of every clean
     line's totals to each snapshot). Each of their rows records the as-of date of its snapshot and
-    order_line_count, the customer's clean order lines in int_order_line_totals (every date) when the row was
-    computed. int_order_line_totals only grows (its lines are never changed in place: a changed raw file stops
+    order_line_count, the customer's clean order lines (int_customer_order_line_counts, every date) when the row
+    was computed. int_order_line_totals only grows (its lines are never changed in place: a changed raw file stops
     the build), so a row stays right while both still hold. A build first deletes the rows where either no longer
     holds (delete_changed_customer_rows, the models' pre-hook: a new line of the customer, a new as-of date),
     then computes the (snapshot, customer) pairs the table lacks (customers_to_compute) and appends them. A build
@@ -23,19 +23,10 @@
     {{ return('incremental') }}
 {%- endmacro %}
 
-{#- Per customer, the clean order lines that int_order_line_totals holds (any date, purchases and returns). -#}
-{% macro customer_order_line_counts(order_line_totals) -%}
-select
-    customer_id,
-    sum(order_line_count) as order_line_count
-from {{ order_line_totals }}
-group by customer_id
-{%- endmacro %}
-
 {#- Pre-hook: delete this table's rows whose snapshot now has another as-of date (or is gone) or whose
     customer's order_line_count changed. Nothing on the first build, a full refresh, or a table built before
     these columns existed (dbt's on_schema_change then asks for --full-refresh). -#}
-{% macro delete_changed_customer_rows(snapshots, order_line_totals) -%}
+{% macro delete_changed_customer_rows(snapshots, order_line_counts) -%}
     {%- if not execute or not is_incremental() -%}{{ return('') }}{%- endif -%}
     {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {%- if 'order_line_count' not in columns or 'as_of_date' not in columns -%}{{ return('') }}{%- endif -%}
@@ -46,7 +37,7 @@ where not exists (
         and snapshots.as_of_date = built.as_of_date
 )
 or not exists (
-    select 1 from ({{ customer_order_line_counts(order_line_totals) }}) as counts
+    select 1 from {{ order_line_counts }} as counts
     where counts.customer_id = built.customer_id
         and counts.order_line_count = built.order_line_count
 )

@@ -37,27 +37,9 @@
     '{{ (text | string).replace('\\', '\\\\').replace("'", "\\'") }}'
 {%- endmacro %}
 
-{#- A Java regular expression matching the character c literally. -#}
-{% macro spark_regex_char(c) -%}
-    {{- ('\\' ~ c) if c in '\\^$.|?*+()[]{}-' else c -}}
-{%- endmacro %}
-
-{% macro spark__raw_input_files(label, pattern) -%}
-    {#- The files matching pattern (path as Spark names it, size), sorted; none empty. binaryFile lists the files
-        without reading them (only path and length are selected). -#}
-    {%- set files = run_query("select path, length from binaryFile.`" ~ pattern ~ "` order by path") -%}
-    {%- if files.rows | length == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            label ~ ": no raw file matches '" ~ pattern ~ "'. Put the file there, or set RAW_DATA_DIR "
-            ~ "(var raw_data_dir) / " ~ ("user_mapping.path (the file or glob under raw_data_dir)"
-            if var('dataset') == 'user' else "var raw_files") ~ " to where it is.") }}
-    {%- endif -%}
-    {%- for file in files.rows -%}
-        {%- if file[1] == 0 -%}
-            {{ exceptions.raise_compiler_error(label ~ ": raw file '" ~ file[0] ~ "' is empty (0 bytes).") }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(files) }}
+{#- binaryFile lists the files without reading them (only path and length are selected). -#}
+{% macro spark__raw_file_listing(pattern) -%}
+    {{ return(run_query("select path, length from binaryFile.`" ~ pattern ~ "` order by path")) }}
 {%- endmacro %}
 
 {#- from_csv's options for the export's dialect, as a Spark map. -#}
@@ -73,43 +55,30 @@
     '{{ names | join(', ') }}'
 {%- endmacro %}
 
-{% macro spark_require_utf8(label, options) -%}
+{#- Spark reads UTF-8 only: the files as they are, after that check. -#}
+{% macro spark__raw_export_readable(label, pattern, options) -%}
+    {%- set readable = {} -%}
+    {%- if not execute -%}{{ return(readable) }}{%- endif -%}
     {%- if options.encoding != 'utf-8' or options.get('transcode_from') -%}
         {{ exceptions.raise_compiler_error(
             label ~ ": encoding " ~ (options.get('transcode_from') or options.encoding) ~ " is read on DuckDB only; "
             ~ "on Spark the export must be UTF-8 (save it as UTF-8, or build on DuckDB).") }}
     {%- endif -%}
+    {%- for file in raw_input_files(label, pattern).rows -%}{%- do readable.update({file[0]: file[0]}) -%}{%- endfor -%}
+    {{ return(readable) }}
 {%- endmacro %}
 
-{% macro spark__raw_csv_header(label, pattern, options) -%}
-    {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- do spark_require_utf8(label, options) -%}
-    {%- set ns = namespace(first=none) -%}
-    {%- set files = raw_input_files(label, pattern).rows -%}
-    {%- for file in files -%}
-        {%- set lines = run_query("select regexp_replace(value, '^\\\\x{FEFF}', '') from text.`" ~ file[0] ~ "` limit 2") -%}
-        {%- if lines.rows | length < 2 -%}
-            {{ exceptions.raise_compiler_error(
-                label ~ ": raw file '" ~ file[0] ~ "' has a header line but no data line. Export the data again, "
-                ~ "or remove the file.") }}
-        {%- endif -%}
-        {%- set width = lines.rows[0][0].split(options.delimiter) | length -%}
-        {%- set header_row = run_query(
-            "select fields.* from (select from_csv(" ~ spark_literal(lines.rows[0][0]) ~ ", "
-            ~ spark_csv_schema(width) ~ ", " ~ spark_csv_options(options) ~ ") as fields)") -%}
-        {%- set header = [] -%}
-        {%- for value in header_row.rows[0] -%}{%- do header.append(value) -%}{%- endfor -%}
-        {%- for _ in range(header | length) if header and header[-1] is none -%}{%- do header.pop() -%}{%- endfor -%}
-        {%- if ns.first is none -%}
-            {%- set ns.first = header -%}
-        {%- elif header != ns.first -%}
-            {{ exceptions.raise_compiler_error(
-                label ~ ": raw file '" ~ file[0] ~ "' has another header than '" ~ files[0][0] ~ "' ("
-                ~ header | join(' | ') ~ " instead of " ~ ns.first | join(' | ')
-                ~ "). Fix: export every file with the same columns, or load them as separate paths.") }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(ns.first) }}
+{% macro spark__raw_export_first_lines(label, original, path, options) -%}
+    {%- set lines = run_query("select regexp_replace(value, '^\\\\x{FEFF}', '') from text.`" ~ path ~ "` limit 2") -%}
+    {{ return(lines.columns[0].values() | list) }}
+{%- endmacro %}
+
+{#- Spark: from_csv of the line with the dialect. -#}
+{% macro spark__raw_export_fields(path, line, width, options) -%}
+    {%- set header_row = run_query(
+        "select fields.* from (select from_csv(" ~ spark_literal(line) ~ ", "
+        ~ spark_csv_schema(width) ~ ", " ~ spark_csv_options(options) ~ ") as fields)") -%}
+    {{ return(header_row.rows[0] | list) }}
 {%- endmacro %}
 
 {#- One pre-hook: the cached temporary view <table> of every data line (spark_raw_export_view), rendered when the
@@ -133,14 +102,14 @@
     {%- if not q -%}
         {%- set quoted = none -%}
     {%- elif e == q or not e -%}
-        {%- set quoted = spark_regex_char(q) ~ '([^' ~ spark_regex_char(q) ~ ']|' ~ spark_regex_char(q) ~ spark_regex_char(q)
-                         ~ ')*(' ~ spark_regex_char(q) ~ '|$)' -%}
+        {%- set quoted = regex_char(q) ~ '([^' ~ regex_char(q) ~ ']|' ~ regex_char(q) ~ regex_char(q)
+                         ~ ')*(' ~ regex_char(q) ~ '|$)' -%}
     {%- else -%}
-        {%- set quoted = spark_regex_char(q) ~ '([^' ~ spark_regex_char(q) ~ spark_regex_char(e) ~ ']|' ~ spark_regex_char(e)
-                         ~ '.)*(' ~ spark_regex_char(q) ~ '|$)' -%}
+        {%- set quoted = regex_char(q) ~ '([^' ~ regex_char(q) ~ regex_char(e) ~ ']|' ~ regex_char(e)
+                         ~ '.)*(' ~ regex_char(q) ~ '|$)' -%}
     {%- endif -%}
     {%- set unquoted = ("regexp_replace(line, " ~ spark_literal(quoted) ~ ", '')") if quoted else 'line' -%}
-    {%- set delimiter = spark_regex_char(options.delimiter) if options.delimiter | length == 1
+    {%- set delimiter = regex_char(options.delimiter) if options.delimiter | length == 1
                         else '\\Q' ~ options.delimiter ~ '\\E' -%}
     cache table {{ table }} as
     with physical_lines as (
@@ -195,47 +164,6 @@
 
 {% macro spark__trimmed_text(text_column) -%}
     trim(both concat(chr(32), chr(9), chr(13), chr(10), chr(160)) from {{ text_column }})
-{%- endmacro %}
-
-{#- parse_number's rules (macros/cleaning/parse_values.sql) in Spark SQL: Java regular expressions ($1 for a
-    group), regexp_replace replaces every match, try_cast to double. -#}
-{% macro spark__parse_number(text_column, decimal_separator='.', thousands_separator='', currency_symbols=[]) -%}
-    {%- set ns = namespace(text=trimmed_text(text_column)) -%}
-    {%- if currency_symbols -%}
-        {%- set escaped = [] -%}
-        {%- for symbol in currency_symbols -%}
-            {%- set ns.quoted = '' -%}
-            {%- for char in symbol -%}{%- set ns.quoted = ns.quoted ~ spark_regex_char(char) -%}{%- endfor -%}
-            {%- do escaped.append(ns.quoted) -%}
-        {%- endfor -%}
-        {%- set ns.text = "regexp_replace(" ~ ns.text ~ ", " ~ spark_literal('\\s*(' ~ escaped | join('|') ~ ')\\s*') ~ ", '')" -%}
-    {%- endif -%}
-    {%- set ns.text = "regexp_replace(" ~ ns.text ~ ", " ~ spark_literal("^([0-9.,' ]*[0-9])-$") ~ ", '-$1')" -%}
-    {%- if decimal_separator not in ['.', ','] -%}
-        {{ exceptions.raise_compiler_error("decimal_separator must be '.' or ',', got " ~ decimal_separator | tojson) }}
-    {%- endif -%}
-    {%- if thousands_separator and thousands_separator not in [',', '.', ' ', "'"] -%}
-        {{ exceptions.raise_compiler_error(
-            "thousands_separator must be '', ',', '.', ' ' or \"'\", got " ~ thousands_separator | tojson) }}
-    {%- endif -%}
-    {%- if thousands_separator == decimal_separator -%}
-        {{ exceptions.raise_compiler_error("thousands_separator and decimal_separator are both " ~ decimal_separator | tojson) }}
-    {%- endif -%}
-    {%- set d = '\\' ~ decimal_separator -%}
-    {%- if thousands_separator -%}
-        {%- set t = spark_regex_char(thousands_separator) -%}
-    case
-        when {{ ns.text }} rlike {{ spark_literal('^[+-]?([0-9]{1,3}(' ~ t ~ '[0-9]{3})+|[0-9]*)(' ~ d ~ '[0-9]+)?$') }}
-            then try_cast(replace(replace({{ ns.text }}, {{ spark_literal(thousands_separator) }}, ''), {{ spark_literal(decimal_separator) }}, '.') as double)
-    end
-    {%- elif decimal_separator == ',' -%}
-    case
-        when {{ ns.text }} rlike '^[+-]?[0-9]*(,[0-9]+)?$'
-            then try_cast(replace({{ ns.text }}, ',', '.') as double)
-    end
-    {%- else -%}
-    try_cast({{ ns.text }} as double)
-    {%- endif -%}
 {%- endmacro %}
 
 {#- A strptime format as a Java DateTimeFormatter pattern (Spark's to_timestamp): %Y %m %d %H %M %S %y %z and

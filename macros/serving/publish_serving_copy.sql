@@ -59,6 +59,32 @@
     {{ return(true) }}
 {%- endmacro %}
 
+{#- The public models to publish after this run, or none when nothing is to be published (it logs why): custseg
+    is a package of another project (its build, its serving), the results do not allow it
+    (custseg_results_publish), or a public model is not built yet. It stops the build when the data set built is
+    not the one asked for (assert_requested_dataset). -#}
+{% macro custseg_models_to_publish(results) -%}
+    {%- if project_name != 'custseg' -%}
+        {% do log("custseg: no serving copy: custseg is a package of " ~ project_name
+                  ~ ", whose warehouse holds custseg's tables in schema " ~ var('custseg_schema', 'custseg'), info=true) %}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if not custseg_results_publish(results) -%}{{ return(none) }}{%- endif -%}
+    {%- do assert_requested_dataset() -%}
+    {%- set public = custseg_public_models() -%}
+    {%- set missing = [] -%}
+    {%- for node in public if custseg_built_relation(node.name) is none -%}
+        {%- do missing.append(node.alias) -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {% do log("custseg: serving copy not published: " ~ missing | length ~ " public model(s) not built yet: "
+                  ~ missing[:5] | join(', ') ~ ('...' if missing | length > 5 else '')
+                  ~ " (build the whole project once).", info=true) %}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(public) }}
+{%- endmacro %}
+
 {#- Spark (the custsegspark session adapter): the serving copy stays a DuckDB file, read from the Spark tables'
     Parquet files by the same publish code (custseg.serving.from_spark, then custseg.serving.publish.finish):
     <warehouse>/serving/<dataset>.duckdb, its Parquet folder and <warehouse>/reports/<dataset>.html, where
@@ -67,35 +93,18 @@
     on Spark, bigint on DuckDB), else the DuckDB type of its Spark type. -#}
 {% macro custsegspark__publish_serving_copy(results) -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- if project_name != 'custseg' -%}
-        {% do log("custseg: no serving copy: custseg is a package of " ~ project_name, info=true) %}
-        {{ return('') }}
-    {%- endif -%}
-    {%- if not custseg_results_publish(results) -%}{{ return('') }}{%- endif -%}
-    {%- do assert_requested_dataset() -%}
-    {%- set public = custseg_public_models() -%}
-    {%- set missing = [] -%}
+    {%- set public = custseg_models_to_publish(results) -%}
+    {%- if public is none -%}{{ return('') }}{%- endif -%}
     {%- set tables = [] -%}
     {%- for node in public -%}
-        {%- set relation = adapter.get_relation(database=none, schema=node.schema, identifier=node.alias) -%}
-        {%- if relation is none -%}
-            {%- do missing.append(node.alias) -%}
-        {%- else -%}
-            {%- set columns = [] -%}
-            {%- for column in node.columns.values() -%}
-                {%- do columns.append({'name': column.name, 'description': column.description,
-                                       'data_type': column.data_type}) -%}
-            {%- endfor -%}
-            {%- do tables.append({'schema': node.schema, 'name': node.alias, 'description': node.description,
-                                  'columns': columns}) -%}
-        {%- endif -%}
+        {%- set columns = [] -%}
+        {%- for column in node.columns.values() -%}
+            {%- do columns.append({'name': column.name, 'description': column.description,
+                                   'data_type': column.data_type}) -%}
+        {%- endfor -%}
+        {%- do tables.append({'schema': node.schema, 'name': node.alias, 'description': node.description,
+                              'columns': columns}) -%}
     {%- endfor -%}
-    {%- if missing -%}
-        {% do log("custseg: serving copy not published: " ~ missing | length ~ " public model(s) not built yet: "
-                  ~ missing[:5] | join(', ') ~ ('...' if missing | length > 5 else '')
-                  ~ " (build the whole project once).", info=true) %}
-        {{ return('') }}
-    {%- endif -%}
     {%- set published = adapter.custseg_publish_from_spark(tables, var('dataset'), custseg_serving_storage_version()) -%}
     {%- if published.get('error') -%}
         {% do log(published.get('traceback', ''), info=false) %}
@@ -117,28 +126,8 @@
     functions that the profile's plugin registers (custseg.serving.dbt_plugin). -#}
 {% macro duckdb__publish_serving_copy(results) -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- if project_name != 'custseg' -%}  {#- a package of another project: its build, its serving -#}
-        {% do log("custseg: no serving copy: custseg is a package of " ~ project_name
-                  ~ ", whose warehouse holds custseg's tables in schema " ~ var('custseg_schema', 'custseg'), info=true) %}
-        {{ return('') }}
-    {%- endif -%}
-    {%- if not custseg_results_publish(results) -%}{{ return('') }}{%- endif -%}
-
-    {%- do assert_requested_dataset() -%}  {#- the data set built is the one asked for, or nothing is published -#}
-    {%- set public = custseg_public_models() -%}
-    {%- set built = custseg_query_column(
-            "select database_name || '.' || schema_name || '.' || table_name from duckdb_tables() "
-            ~ "union all select database_name || '.' || schema_name || '.' || view_name from duckdb_views()") -%}
-    {%- set missing = [] -%}
-    {%- for node in public if (node.database ~ '.' ~ node.schema ~ '.' ~ node.alias) not in built -%}
-        {%- do missing.append(node.alias) -%}
-    {%- endfor -%}
-    {%- if missing -%}
-        {% do log("custseg: serving copy not published: " ~ missing | length ~ " public model(s) not built yet: "
-                  ~ missing[:5] | join(', ') ~ ('...' if missing | length > 5 else '')
-                  ~ " (build the whole project once).", info=true) %}
-        {{ return('') }}
-    {%- endif -%}
+    {%- set public = custseg_models_to_publish(results) -%}
+    {%- if public is none -%}{{ return('') }}{%- endif -%}
 
     {%- set db_path = custseg_query_column(
             "select path from duckdb_databases() where database_name = current_database()")[0] -%}

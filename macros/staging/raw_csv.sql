@@ -118,6 +118,10 @@
     cannot read (options.transcode_from: cp1252), its UTF-8 copy beside the database (custseg_utf8_copy of the
     raw_input plugin: line n of the copy is line n of the file; raw_export_create names the original again). -#}
 {% macro raw_export_readable(label, pattern, options) -%}
+    {{ return(adapter.dispatch('raw_export_readable', 'custseg')(label, pattern, options)) }}
+{%- endmacro %}
+
+{% macro default__raw_export_readable(label, pattern, options) -%}
     {%- set readable = {} -%}
     {%- if not execute -%}{{ return(readable) }}{%- endif -%}
     {%- for file in raw_input_files(label, pattern).rows -%}
@@ -136,46 +140,19 @@
 {%- endmacro %}
 
 {% macro raw_csv_header(label, pattern, options) -%}
-    {{ return(adapter.dispatch('raw_csv_header', 'custseg')(label, pattern, options)) }}
-{%- endmacro %}
-
-{% macro default__raw_csv_header(label, pattern, options) -%}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
     {%- set readable = raw_export_readable(label, pattern, options) -%}
     {%- set files = readable.keys() | list -%}
     {%- set ns = namespace(first=none) -%}
     {%- for original in files -%}
-        {%- set path = readable[original] -%}
-        {%- if options.encoding == 'latin-1' and not path.endswith('.gz') -%}
-            {#- A latin-1 file holding bytes 0x80-0x9F is a cp1252 file (DuckDB's latin-1 reader rejects those
-                bytes with a message naming nothing): stop here with the file named and the fix. -#}
-            {%- set c1 = run_query("select regexp_matches(content::varchar, '\\\\x[89][0-9A-F]') from read_blob('"
-                                   ~ path ~ "')") -%}
-            {%- if c1.rows[0][0] -%}
-                {{ exceptions.raise_compiler_error(
-                    label ~ ": raw file '" ~ original ~ "' is declared latin-1 but holds bytes 0x80-0x9F, "
-                    ~ "which latin-1 does not use: a Windows export's euro sign, curly quotes or dashes. "
-                    ~ "Fix: set encoding: cp1252 in the mapping.") }}
-            {%- endif -%}
-        {%- endif -%}
-        {%- set lines = run_query(
-            "select line from read_csv('" ~ path ~ "', header = false, auto_detect = false, "
-            ~ "columns = {'line': 'VARCHAR'}, delim = '\x1f', quote = '', escape = '', encoding = "
-            ~ dbt.string_literal(options.encoding) ~ ", max_line_size = " ~ options.max_line_size | int
-            ~ ", strict_mode = false, ignore_errors = true) limit 2") -%}
-        {%- if lines.rows | length < 2 -%}
+        {%- set lines = raw_export_first_lines(label, original, readable[original], options) -%}
+        {%- if lines | length < 2 -%}
             {{ exceptions.raise_compiler_error(
                 label ~ ": raw file '" ~ original ~ "' has a header line but no data line. Export the data again, "
                 ~ "or remove the file.") }}
         {%- endif -%}
-        {%- set width = lines.rows[0][0].split(options.delimiter) | length -%}
-        {%- set names = [] -%}
-        {%- for index in range(width) -%}{%- do names.append("'c" ~ index ~ "': 'VARCHAR'") -%}{%- endfor -%}
-        {%- set header_row = run_query(
-            "select * from read_csv('" ~ path ~ "', header = false, auto_detect = false, null_padding = true, "
-            ~ "columns = {" ~ names | join(', ') ~ "}, " ~ raw_csv_reader_options(options) ~ ", ignore_errors = true) limit 1") -%}
-        {%- set header = [] -%}
-        {%- for value in header_row.rows[0] -%}{%- do header.append(value) -%}{%- endfor -%}
+        {%- set width = lines[0].split(options.delimiter) | length -%}
+        {%- set header = raw_export_fields(readable[original], lines[0], width, options) -%}
         {%- for _ in range(header | length) if header and header[-1] is none -%}{%- do header.pop() -%}{%- endfor -%}
         {%- if ns.first is none -%}
             {%- set ns.first = header -%}
@@ -187,6 +164,49 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(ns.first) }}
+{%- endmacro %}
+
+{#- raw_export_first_lines(label, original, path, options): the first two lines of the file as text (the header
+    and the first data line; fewer when it has fewer). -#}
+{% macro raw_export_first_lines(label, original, path, options) -%}
+    {{ return(adapter.dispatch('raw_export_first_lines', 'custseg')(label, original, path, options)) }}
+{%- endmacro %}
+
+{% macro default__raw_export_first_lines(label, original, path, options) -%}
+    {%- if options.encoding == 'latin-1' and not path.endswith('.gz') -%}
+        {#- A latin-1 file holding bytes 0x80-0x9F is a cp1252 file (DuckDB's latin-1 reader rejects those
+            bytes with a message naming nothing): stop here with the file named and the fix. -#}
+        {%- set c1 = run_query("select regexp_matches(content::varchar, '\\\\x[89][0-9A-F]') from read_blob('"
+                               ~ path ~ "')") -%}
+        {%- if c1.rows[0][0] -%}
+            {{ exceptions.raise_compiler_error(
+                label ~ ": raw file '" ~ original ~ "' is declared latin-1 but holds bytes 0x80-0x9F, "
+                ~ "which latin-1 does not use: a Windows export's euro sign, curly quotes or dashes. "
+                ~ "Fix: set encoding: cp1252 in the mapping.") }}
+        {%- endif -%}
+    {%- endif -%}
+    {%- set lines = run_query(
+        "select line from read_csv('" ~ path ~ "', header = false, auto_detect = false, "
+        ~ "columns = {'line': 'VARCHAR'}, delim = '\x1f', quote = '', escape = '', encoding = "
+        ~ dbt.string_literal(options.encoding) ~ ", max_line_size = " ~ options.max_line_size | int
+        ~ ", strict_mode = false, ignore_errors = true) limit 2") -%}
+    {{ return(lines.columns[0].values() | list) }}
+{%- endmacro %}
+
+{#- raw_export_fields(path, line, width, options): line split into width fields by the export's dialect (the
+    reader's own rules: quotes, escapes), null for a field the line lacks. -#}
+{% macro raw_export_fields(path, line, width, options) -%}
+    {{ return(adapter.dispatch('raw_export_fields', 'custseg')(path, line, width, options)) }}
+{%- endmacro %}
+
+{#- DuckDB: the file's first record, read by read_csv with the dialect (the line is that record). -#}
+{% macro default__raw_export_fields(path, line, width, options) -%}
+    {%- set names = [] -%}
+    {%- for index in range(width) -%}{%- do names.append("'c" ~ index ~ "': 'VARCHAR'") -%}{%- endfor -%}
+    {%- set header_row = run_query(
+        "select * from read_csv('" ~ path ~ "', header = false, auto_detect = false, null_padding = true, "
+        ~ "columns = {" ~ names | join(', ') ~ "}, " ~ raw_csv_reader_options(options) ~ ", ignore_errors = true) limit 1") -%}
+    {{ return(header_row.rows[0] | list) }}
 {%- endmacro %}
 
 {#- raw_export_unload_hooks(table) returns the post-hooks that free what the load hooks made (none on DuckDB: its

@@ -10,13 +10,9 @@
     listed in var-free `optional` may be missing (mapped to none). -#}
 
 {% macro raw_input_files(label, pattern) -%}
-    {{ return(adapter.dispatch('raw_input_files', 'custseg')(label, pattern)) }}
-{%- endmacro %}
-
-{% macro default__raw_input_files(label, pattern) -%}
-    {#- The files matching pattern (filename, size rows), after checking that there is one at least, that none
+    {#- The files matching pattern (path, size rows, sorted), after checking that there is one at least, that none
         is empty and that every gzip file is sound; each failure stops the build naming the file and the fix. -#}
-    {%- set files = run_query("select filename, size from read_blob('" ~ pattern ~ "') order by filename") -%}
+    {%- set files = raw_file_listing(pattern) -%}
     {%- if files.rows | length == 0 -%}
         {{ exceptions.raise_compiler_error(
             label ~ ": no raw file matches '" ~ pattern ~ "'. Put the file there, or set RAW_DATA_DIR "
@@ -35,6 +31,15 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(files) }}
+{%- endmacro %}
+
+{#- The files matching pattern as a query result of (path, size) rows, sorted by path. -#}
+{% macro raw_file_listing(pattern) -%}
+    {{ return(adapter.dispatch('raw_file_listing', 'custseg')(pattern)) }}
+{%- endmacro %}
+
+{% macro default__raw_file_listing(pattern) -%}
+    {{ return(run_query("select filename, size from read_blob('" ~ pattern ~ "') order by filename")) }}
 {%- endmacro %}
 
 {% macro raw_csv_columns(label, pattern, delimiter, header=true) -%}

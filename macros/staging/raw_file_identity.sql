@@ -98,7 +98,16 @@
 {% macro custseg_built_relation(model_name) -%}
     {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ model_name) -%}
     {%- if node is none -%}{{ return(none) }}{%- endif -%}
+    {{ return(adapter.dispatch('custseg_built_relation', 'custseg')(node)) }}
+{%- endmacro %}
+
+{% macro default__custseg_built_relation(node) -%}
     {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
+{%- endmacro %}
+
+{#- Spark has no database above the schema. -#}
+{% macro spark__custseg_built_relation(node) -%}
+    {{ return(adapter.get_relation(database=none, schema=node.schema, identifier=node.alias)) }}
 {%- endmacro %}
 
 {#- on-run-start (dbt_project.yml): stop before any node runs when the warehouse holds another data set, was

@@ -106,32 +106,36 @@ def _require_spark() -> None:
         pytest.fail("no Java found (JAVA_HOME or java on PATH): Spark 4 needs Java 17 or later, see docs/spark.md")
 
 
-# The two builds of the small world that the Spark tests (marker spark: test_spark_matches_duckdb.py,
-# test_spark_serving.py) compare, made once per test session.
-@pytest.fixture(scope="session")
-def spark_build(repo_root, small_world, tmp_path_factory):
-    """``make build DBT_TARGET=spark`` of the small world (its on-run-end hook publishes the serving copy);
-    returns its warehouse folders, run results, manifest and time."""
+def make_spark_build(repo_root: Path, dataset: str, raw_dir: Path, root: Path) -> dict:
+    """``make build DATASET=<dataset> DBT_TARGET=spark`` of the files under raw_dir (its on-run-end hook publishes
+    the serving copy); returns its warehouse folders, run results, manifest, time and output."""
     import json
     import subprocess
     import time
 
     _require_spark()
-    root = tmp_path_factory.mktemp("spark_build")
     started = time.monotonic()
     proc = subprocess.run(
-        ["make", "--no-print-directory", "build", "DATASET=sample", "DBT_TARGET=spark",
-         f"RAW_DATA_DIR={small_world}", f"WAREHOUSE_DIR={root / 'warehouse'}",
+        ["make", "--no-print-directory", "build", f"DATASET={dataset}", "DBT_TARGET=spark",
+         f"RAW_DATA_DIR={raw_dir}", f"WAREHOUSE_DIR={root / 'warehouse'}",
          f"DBT_TARGET_PATH={root / 'target'}", f"DBT_LOG_PATH={root / 'logs'}"],
         cwd=repo_root, capture_output=True, text=True)
     seconds = time.monotonic() - started
     if proc.returncode != 0:
-        pytest.fail(f"make build DBT_TARGET=spark failed (exit {proc.returncode}):\n"
+        pytest.fail(f"make build DATASET={dataset} DBT_TARGET=spark failed (exit {proc.returncode}):\n"
                     f"{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}")
     results = json.loads((root / "target" / "run_results.json").read_text())
     manifest = json.loads((root / "target" / "manifest.json").read_text())
     return {"spark_dir": root / "warehouse" / "spark", "warehouse_dir": root / "warehouse", "results": results,
             "manifest": manifest, "seconds": seconds, "output": proc.stdout}
+
+
+# The two builds of the small world that the Spark tests (marker spark: test_spark_matches_duckdb.py,
+# test_spark_serving.py) compare, made once per test session.
+@pytest.fixture(scope="session")
+def spark_build(repo_root, small_world, tmp_path_factory):
+    """``make build DBT_TARGET=spark`` of the small world."""
+    return make_spark_build(repo_root, "sample", small_world, tmp_path_factory.mktemp("spark_build"))
 
 
 @pytest.fixture(scope="session")

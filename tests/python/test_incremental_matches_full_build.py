@@ -40,24 +40,32 @@ def _build(raw, root, args=()):
             args=[*SELECT, *args])
 
 
-def _add_repeats(raw) -> int:
-    """A new file: 20 lines copied exactly from the loaded files, the first of them twice."""
+def _write_part(raw, name: str, select: str) -> None:
+    """A new order-lines file raw/order_lines/<name> holding the rows of ``select`` over ``loaded`` (the loaded
+    files' lines with filename and file_row_number, in file order)."""
     folder = raw / "order_lines"
-    out = folder / "part-99999-repeats.parquet"
     con = duckdb.connect()
     con.execute("set threads = 1")
     con.execute(f"""
         copy (
-            with picked as (
-                select * exclude (filename, file_row_number), file_row_number as n
-                from read_parquet('{folder}/part-0*.parquet', filename = true, file_row_number = true)
-                where invoice_no not like 'C%'
+            with loaded as (
+                select * from read_parquet('{folder}/part-0*.parquet', filename = true, file_row_number = true)
                 order by filename, file_row_number
-                limit 20
             )
-            select * exclude (n) from (select * from picked union all (select * from picked order by n limit 1))
-            order by n
-        ) to '{out}' (format parquet)""")
+            {select}
+        ) to '{folder / name}' (format parquet)""")
+    con.close()
+
+
+def _add_repeats(raw) -> int:
+    """A new file: 20 lines copied exactly from the loaded files, the first of them twice."""
+    _write_part(raw, "part-99999-repeats.parquet", """,
+        picked as (
+            select * exclude (filename, file_row_number), file_row_number as n
+            from loaded where invoice_no not like 'C%' order by filename, file_row_number limit 20
+        )
+        select * exclude (n) from (select * from picked union all (select * from picked order by n limit 1))
+        order by n""")
     return 21
 
 
@@ -94,18 +102,10 @@ def test_incremental_build_after_new_files_equals_full_build(tmp_path):
 def _add_invoices_inside_loaded_dates(raw) -> int:
     """A new file: 30 purchase lines copied from the loaded files under new invoice numbers, dated as before (so
     no as-of date moves), for a handful of customers."""
-    folder = raw / "order_lines"
-    out = folder / "part-99998-inside.parquet"
-    con = duckdb.connect()
-    con.execute("set threads = 1")
-    con.execute(f"""
-        copy (
-            select * exclude (invoice_no, filename, file_row_number), 'N' || invoice_no as invoice_no
-            from read_parquet('{folder}/part-0*.parquet', filename = true, file_row_number = true)
-            where invoice_no not like 'C%' and customer_id is not null
-            order by filename, file_row_number
-            limit 30
-        ) to '{out}' (format parquet)""")
+    _write_part(raw, "part-99998-inside.parquet", """
+        select * exclude (invoice_no, filename, file_row_number), 'N' || invoice_no as invoice_no
+        from loaded where invoice_no not like 'C%' and customer_id is not null
+        order by filename, file_row_number limit 30""")
     return 30
 
 

@@ -14,7 +14,6 @@ requirements/spark.txt first. There it fails, never skips, when pyspark or Java 
 
 from __future__ import annotations
 
-import json
 import math
 import subprocess
 import time
@@ -32,27 +31,6 @@ SPARK_SCHEMA = "custseg"
 FROM_FITS = {"segment_centroids", "customer_segments", "segment_profiles", "population_segment_comparison",
              "response_logit_coefficients", "response_tree_nodes", "response_model_metrics", "response_scores",
              "response_gains", "campaign_targets", "clv_model_parameters", "customer_clv", "clv_holdout_validation"}
-
-
-def _make_spark_build(repo_root: Path, dataset: str, raw_dir: Path, root: Path) -> dict:
-    """``make build DBT_TARGET=spark`` of a data set; returns its warehouse folder, run results and time."""
-    from conftest import _require_spark
-
-    _require_spark()
-    started = time.monotonic()
-    proc = subprocess.run(
-        ["make", "--no-print-directory", "build", f"DATASET={dataset}", "DBT_TARGET=spark",
-         f"RAW_DATA_DIR={raw_dir}", f"WAREHOUSE_DIR={root / 'warehouse'}",
-         f"DBT_TARGET_PATH={root / 'target'}", f"DBT_LOG_PATH={root / 'logs'}"],
-        cwd=repo_root, capture_output=True, text=True)
-    seconds = time.monotonic() - started
-    if proc.returncode != 0:
-        pytest.fail(f"make build DATASET={dataset} DBT_TARGET=spark failed (exit {proc.returncode}):\n"
-                    f"{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}")
-    results = json.loads((root / "target" / "run_results.json").read_text())
-    manifest = json.loads((root / "target" / "manifest.json").read_text())
-    return {"spark_dir": root / "warehouse" / "spark", "results": results, "manifest": manifest,
-            "seconds": seconds}
 
 
 def _online_retail_dir() -> Path:
@@ -86,8 +64,10 @@ def online_retail_duckdb(repo_root, tmp_path_factory):
 @pytest.fixture(scope="module")
 def online_retail_spark(repo_root, tmp_path_factory):
     """``make build DATASET=online_retail DBT_TARGET=spark`` of the public file."""
-    return _make_spark_build(repo_root, "online_retail", _online_retail_dir(),
-                             tmp_path_factory.mktemp("online_retail_spark"))
+    from conftest import make_spark_build
+
+    return make_spark_build(repo_root, "online_retail", _online_retail_dir(),
+                            tmp_path_factory.mktemp("online_retail_spark"))
 
 
 def _spark_session(spark_dir: Path):

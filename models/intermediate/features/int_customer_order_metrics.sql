@@ -7,7 +7,7 @@
 {{ config(
     materialized=customer_incremental_materialization(),
     on_schema_change='fail',
-    pre_hook="{{ delete_changed_customer_rows(ref('int_feature_snapshots'), ref('int_order_line_totals')) }}",
+    pre_hook="{{ delete_changed_customer_rows(ref('int_feature_snapshots'), ref('int_customer_order_line_counts')) }}",
 ) }}
 
 with order_line_totals as (
@@ -31,7 +31,7 @@ snapshots as (
 ),
 
 customer_lines as (
-    {{ customer_order_line_counts('order_line_totals') }}
+    select * from {{ ref('int_customer_order_line_counts') }}
 ),
 
 snapshot_lines as (

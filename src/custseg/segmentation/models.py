@@ -2,7 +2,7 @@
 
 - :func:`segment_k_selection`   customer_features -> the criteria per k and the chosen k (bounded samples)
 - :func:`segment_centroids`     customer_features + segment_k_selection -> the fitted k-means as data
-- :func:`population_segment_centroids`  population_features -> the population's k-means as data
+- :func:`population_segment_centroids`  int_population_fit_sample -> the population's k-means as data
 - :func:`segment_assignments_python`    the check: k-means ``predict`` for every customer, which the data test
   ``assert_sql_segments_match_python`` compares with the SQL assignment (``customer_segments``)
 
@@ -79,8 +79,9 @@ def segment_assignments_python(customer_features, k_selection, centroids, featur
 
 def population_segment_centroids(population_features, feature_sets=None, dataset: str | None = None,
                                  overrides: Mapping | str | None = None) -> pd.DataFrame:
-    """``population_segment_centroids``: k chosen and k-means fitted on every member of the population
-    (features: seed rows model = 'population'); no rows for a data set without a population."""
+    """``population_segment_centroids``: k chosen and k-means fitted on the members given (int_population_fit_sample:
+    population_features, bounded in SQL; features: seed rows model = 'population'); no rows for a data set without
+    a population."""
     settings = resolve_settings(dataset, overrides, feature_set(feature_sets, dataset, "population"))
     features = list(settings["population_features"])
     df = to_pandas(population_features, "population_features")
