@@ -38,7 +38,8 @@ $(SPARK_STAMP): requirements/spark.txt $(STAMP)
 
 ## test-spark: the Spark-vs-DuckDB test; run, never skipped: it fails without pyspark or Java 17
 test-spark: setup-spark
-	$(BIN)/pytest -m spark tests/python/test_spark_matches_duckdb.py tests/python/test_spark_serving.py
+	$(BIN)/pytest -m spark tests/python/test_spark_raw_files.py tests/python/test_spark_matches_duckdb.py \
+		tests/python/test_spark_serving.py
 
 # make bench builds each world up to 1M order lines on Spark too (custseg bench, run "spark local").
 bench: setup-spark

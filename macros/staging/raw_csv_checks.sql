@@ -78,10 +78,19 @@
 {%- endmacro %}
 
 {#- What is wrong with a gzip raw file (its every member's CRC-32 and length checked by decompressing it to the
-    end: DuckDB's reader does not check them, and a flipped bit would load a wrong value), or none when it is
-    sound or not a .gz file. DuckDB: custseg_gzip_problem (custseg.raw_input.files); elsewhere not checked. -#}
+    end: neither DuckDB's reader nor Spark's checks them, and a flipped bit would load a wrong value), or none when
+    it is sound or not a .gz file: custseg.raw_input.files.gzip_problem, through DuckDB's plugin
+    (custseg_gzip_problem) or the custsegspark adapter; elsewhere not checked. -#}
 {% macro raw_gzip_problem(path) -%}
-    {%- if not (path | lower).endswith('.gz') or target.type != 'duckdb' -%}{{ return(none) }}{%- endif -%}
+    {%- if not (path | lower).endswith('.gz') -%}{{ return(none) }}{%- endif -%}
+    {{ return(adapter.dispatch('raw_gzip_problem', 'custseg')(path)) }}
+{%- endmacro %}
+
+{% macro default__raw_gzip_problem(path) -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_gzip_problem(path) -%}
     {%- set answer = run_query("select custseg_gzip_problem('" ~ (path | replace("'", "''")) ~ "')") -%}
     {{ return(answer.rows[0][0]) }}
 {%- endmacro %}

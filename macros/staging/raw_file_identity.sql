@@ -37,7 +37,12 @@
 
 {#- SQL for the full path of a raw file from its reference (raw_file_path: relative to raw_data_dir). -#}
 {% macro raw_file_full_path(source_file_sql) -%}
-    '{{ (raw_data_root().rstrip('/') ~ '/') | replace("'", "''") }}' || {{ source_file_sql }}
+    '{{ raw_file_folder() | replace("'", "''") }}' || {{ source_file_sql }}
+{%- endmacro %}
+
+{#- The folder raw file references are relative to, with a trailing '/'. -#}
+{% macro raw_file_folder() -%}
+    {{ return(raw_data_root().rstrip('/') ~ '/') }}
 {%- endmacro %}
 
 {#- Text of the settings that decide how the order lines' raw files are read (which files, how they are parsed):
@@ -61,7 +66,7 @@
     {%- set default_dir = 'data/sample' if dataset == 'sample' else 'data/raw' -%}
     {%- set raw_dir = var('raw_data_dir') | string -%}
     {{ return("make build DATASET=" ~ dataset ~ ("" if raw_dir == default_dir else " RAW_DATA_DIR=" ~ raw_dir)
-              ~ " DBT_ARGS=--full-refresh") }}
+              ~ ("" if target.name == 'dev' else " DBT_TARGET=" ~ target.name) ~ " DBT_ARGS=--full-refresh") }}
 {%- endmacro %}
 
 {#- The table of loaded raw files, beside the incremental order lines (relation classified). -#}
@@ -112,19 +117,12 @@
 
 {#- on-run-start (dbt_project.yml): stop before any node runs when the warehouse holds another data set, was
     loaded with other read settings, or a raw file it loaded changed. Skipped by --full-refresh, which rebuilds
-    the incremental tables from the files as they are, and off DuckDB (no identity there). Returns no SQL. -#}
+    the incremental tables from the files as they are, and where no identity is computed (raw_identity_checked).
+    Returns no SQL. -#}
 {% macro assert_raw_files_unchanged() -%}
     {%- if not execute or flags.WHICH not in ('build', 'run', 'retry') -%}{{ return('') }}{%- endif -%}
     {%- do assert_requested_dataset(check_loaded=not flags.FULL_REFRESH) -%}
-    {%- if target.type != 'duckdb' -%}{{ return('') }}{%- endif -%}
-    {%- set plugin = run_query("select count(*) from duckdb_functions() where function_name = 'custseg_file_digest'") -%}
-    {%- if plugin.rows[0][0] == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            "custseg: the profile '" ~ target.profile_name ~ "' does not load the plugin custseg.raw_input.dbt_plugin "
-            ~ "(the raw files' identity and gzip checks). Fix: list it under the output's plugins, as custseg's "
-            ~ "profiles.yml does: `- module: custseg.raw_input.dbt_plugin` with `alias: raw_input`.") }}
-    {%- endif -%}
-    {%- if flags.FULL_REFRESH -%}{{ return('') }}{%- endif -%}
+    {%- if not raw_identity_checked() or flags.FULL_REFRESH -%}{{ return('') }}{%- endif -%}
     {%- set classified = custseg_built_relation('int_order_lines__classified') -%}
     {%- set loaded = adapter.get_relation(database=classified.database, schema=classified.schema,
                                           identifier='int_order_lines__loaded_files') if classified else none -%}
@@ -136,14 +134,9 @@
             ~ "came from (int_order_lines__loaded_files, written by this version), so a changed file could not be "
             ~ "detected." ~ fix) }}
     {%- endif -%}
-    {%- set checked = run_query(
-        "select source_file, read_settings, file_bytes, rows_loaded, "
-        ~ raw_file_bytes(raw_file_full_path('source_file')) ~ " as bytes_now, "
-        ~ "content_hash is not distinct from " ~ raw_file_digest(raw_file_full_path('source_file'), 'file_bytes')
-        ~ " as is_unchanged from " ~ loaded ~ " order by source_file") -%}
     {%- set settings_now = raw_read_settings() -%}
     {%- set changed = [] -%}
-    {%- for row in checked.rows -%}
+    {%- for row in loaded_raw_files_now(loaded) -%}
         {%- if row['read_settings'] != settings_now -%}
             {{ exceptions.raise_compiler_error(
                 "custseg: the raw files' read settings changed since the order lines were loaded (was "
@@ -164,4 +157,41 @@
             if changed | length > 5 else "") ~ ", under " ~ var('raw_data_dir') ~ "." ~ fix) }}
     {%- endif -%}
     {{ return('') }}
+{%- endmacro %}
+
+{#- Whether this engine computes the raw files' identity: DuckDB with the profile's plugin (without it the build
+    stops, naming the fix), the custsegspark adapter (its custseg_raw_input, the same code); nowhere else. -#}
+{% macro raw_identity_checked() -%}
+    {{ return(adapter.dispatch('raw_identity_checked', 'custseg')()) }}
+{%- endmacro %}
+
+{% macro default__raw_identity_checked() -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_identity_checked() -%}
+    {%- set plugin = run_query("select count(*) from duckdb_functions() where function_name = 'custseg_file_digest'") -%}
+    {%- if plugin.rows[0][0] == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "custseg: the profile '" ~ target.profile_name ~ "' does not load the plugin custseg.raw_input.dbt_plugin "
+            ~ "(the raw files' identity and gzip checks). Fix: list it under the output's plugins, as custseg's "
+            ~ "profiles.yml does: `- module: custseg.raw_input.dbt_plugin` with `alias: raw_input`.") }}
+    {%- endif -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{#- The files recorded in the table `loaded` with what they are now: rows of source_file, read_settings,
+    file_bytes, rows_loaded (as recorded), bytes_now (the size now, none when gone) and is_unchanged (whether the
+    first file_bytes bytes have the recorded SHA-256), sorted by source_file. -#}
+{% macro loaded_raw_files_now(loaded) -%}
+    {{ return(adapter.dispatch('loaded_raw_files_now', 'custseg')(loaded)) }}
+{%- endmacro %}
+
+{% macro default__loaded_raw_files_now(loaded) -%}
+    {%- set checked = run_query(
+        "select source_file, read_settings, file_bytes, rows_loaded, "
+        ~ raw_file_bytes(raw_file_full_path('source_file')) ~ " as bytes_now, "
+        ~ "content_hash is not distinct from " ~ raw_file_digest(raw_file_full_path('source_file'), 'file_bytes')
+        ~ " as is_unchanged from " ~ loaded ~ " order by source_file") -%}
+    {{ return(checked.rows) }}
 {%- endmacro %}

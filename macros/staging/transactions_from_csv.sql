@@ -76,7 +76,7 @@ typed as (
         {{ text['sales_channel'] }} as sales_channel,
         {{ trimmed_text(text['country']) }} as country,
         -- Exports written by spreadsheets carry ids as floats (17850.0): keep the integer text.
-        regexp_replace({{ trimmed_text(text['customer_id']) }}, '\.0*$', '') as customer_id,
+        {{ regex_replace_all(trimmed_text(text['customer_id']), '\\.0*$', '') }} as customer_id,
         {{ text['quantity'] }} as quantity_text,
         {{ text['unit_price'] }} as unit_price_text,
         {{ text['ordered_at'] }} as ordered_at_text,

@@ -14,6 +14,7 @@ requirements/spark.txt first. There it fails, never skips, when pyspark or Java 
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import time
@@ -23,6 +24,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
+from custseg.dbt_runner import run_dbt
+from custseg.generate import corpus_exports
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -281,3 +285,44 @@ def test_online_retail_csv_on_spark_equals_duckdb(online_retail_spark, online_re
     assert unaccounted.raw == staged and unaccounted.lost == 0, unaccounted
     assert all(row > 0 for _, row in rejected)
     print(f"Online Retail: {relations} relations, {rows} rows equal; {len(rejected)} lines rejected")
+
+
+# A user's export through a mapping: what DATASET=user builds up to the features (the fits need more than four
+# lines), with every data test of those models.
+USER_SELECT = ["--select", "+rejected_rows", "+source_reconciliation", "+int_feature_snapshots",
+               "tests/sources/reconcile_order_lines.sql", "--indirect-selection", "cautious"]
+
+
+def _user_build(raw: Path, root: Path, mapping: dict) -> dict:
+    started = time.monotonic()
+    run_dbt("build", dataset="user", raw_data_dir=raw, db_path=root / "user.duckdb", target_path=root / "target",
+            extra_vars={"user_mapping": mapping}, args=USER_SELECT)
+    return {"spark_dir": root / "spark", "seconds": time.monotonic() - started,
+            "results": json.loads((root / "target" / "run_results.json").read_text()),
+            "manifest": json.loads((root / "target" / "manifest.json").read_text())}
+
+
+def test_user_export_on_spark_equals_duckdb(tmp_path, monkeypatch):
+    """The transactions reader on Spark for a user's mapping (macros/staging/user_mapping.sql): a German ERP export
+    (';', decimal comma, thousands dot, '2,55 €', a trailing minus, dd.mm.yyyy dates, a byte-order mark, a price
+    that is not a number of that format) stages, cleans, quarantines and reconciles as on DuckDB."""
+    from conftest import _require_spark
+
+    _require_spark()
+    case = corpus_exports.german_erp_corpus()
+    raw = tmp_path / "raw"
+    for name, data in case.files.items():
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        (raw / name).write_bytes(data)
+    duckdb_build = _user_build(raw, tmp_path / "duckdb", case.mapping)
+    monkeypatch.setenv("CUSTSEG_TARGET", "spark")
+    monkeypatch.setenv("CUSTSEG_SPARK_DIR", str(tmp_path / "spark" / "spark"))
+    spark_build = _user_build(raw, tmp_path / "spark", case.mapping)
+    spark_build["spark_dir"] = tmp_path / "spark" / "spark"
+    relations, rows = _assert_spark_equals_duckdb(spark_build, tmp_path / "duckdb" / "user.duckdb",
+                                                  duckdb_build["seconds"], from_fits=set())
+    with duckdb.connect(str(tmp_path / "duckdb" / "user.duckdb"), read_only=True) as con:
+        clean = con.execute("select count(*) from order_lines").fetchone()[0]
+        rejected = con.execute("select reject_reason from rejected_rows where entity = 'order_lines'").fetchall()
+    assert (clean, rejected) == (len(case.expected_lines), [("invalid_unit_price",)])
+    assert relations >= 10 and rows > 0

@@ -17,6 +17,7 @@ DataFrame and the result is written by ``saveAsTable``, as on Databricks, withou
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +81,30 @@ class CustsegsparkAdapter(SparkAdapter):
         return {**super().python_submission_helpers, "session": SessionPythonJobHelper}
 
     @available
+    def custseg_raw_input(self, function: str, path: str, *arguments: Any) -> Any:
+        """One of custseg.raw_input.files' checks of a raw file, run in the dbt process: ``file_bytes(path)``,
+        ``digest(path, length)`` or ``gzip_problem(path)``, what the DuckDB profile's plugin registers as
+        custseg_file_bytes, custseg_file_digest and custseg_gzip_problem (macros/staging/raw_file_identity.sql,
+        raw_csv_checks.sql), so both engines check a file by the same code. ``path`` is a local path or a
+        ``file:`` URI as Spark names files (its %-escapes undone)."""
+        from urllib.parse import unquote, urlparse
+
+        from custseg.raw_input import files
+
+        checks = {"file_bytes": files.file_bytes, "digest": files.digest, "gzip_problem": files.gzip_problem}
+        if function not in checks:
+            raise DbtRuntimeError(f"custseg_raw_input: unknown check {function!r}; expected one of {sorted(checks)}")
+        if path.startswith("file:"):
+            path = unquote(urlparse(path).path)
+        elif not os.path.exists(path) and os.path.exists(unquote(path)):  # a reference Spark kept escaped
+            path = unquote(path)
+        return checks[function](path, *arguments)
+
+    @available
     def custseg_publish_from_spark(self, tables: list[dict], dataset: str, storage_version: str) -> dict:
         """The serving copy of this Spark build (``spark__publish_serving_copy``): the public tables read from
         their Parquet files into the same DuckDB file, Parquet folder and report as a DuckDB build publishes
         (custseg.serving.from_spark). Returns the publish summary, or ``{"error": ...}``."""
-        import os
         import traceback
 
         from pyspark.sql import SparkSession
