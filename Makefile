@@ -46,7 +46,8 @@ REPORT := $(BIN)/python -m custseg.report --db $(WAREHOUSE_DIR)/serving/$(DATASE
 .PHONY: build test setup chromium data dbt-build pytest dbt-test-all lint docs publish report report-images bench clean
 
 ## build: set up, generate the sample data if missing, then `dbt build` of $(DATASET) (which publishes and reports)
-build: setup $(if $(filter sample,$(DATASET)),data)
+# (the sample data only when the build reads it: a build of another folder never writes data/sample)
+build: setup $(if $(and $(filter sample,$(DATASET)),$(filter data/sample,$(RAW_DATA_DIR))),data)
 	@mkdir -p $(WAREHOUSE_DIR)
 	$(DBT_ENV) dbt build $(DBT_VARS) $(DBT_ARGS)
 
@@ -62,12 +63,12 @@ report: setup
 report-images: setup
 	$(BIN)/python -m custseg.report.screenshots --report $(WAREHOUSE_DIR)/reports/sample.html --out docs/images
 
-## test: set up, then the whole suite (pytest, dbt build with every data and unit test, and the Spark build)
-test: setup chromium
+## test: set up, then lint and the whole suite in two processes (every pytest test: the DuckDB builds with every
+## data and unit test, and make test-spark's Spark builds; tests/python/conftest.py groups them), then make build
+test: setup setup-spark chromium
 	$(MAKE) --no-print-directory lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder -m "spark or not spark"
 	$(MAKE) build DATASET=sample WAREHOUSE_DIR=$(WAREHOUSE_DIR)
-	$(MAKE) --no-print-directory test-spark
 
 setup: $(STAMP)
 

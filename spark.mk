@@ -1,9 +1,10 @@
 # The Spark target (docs/spark.md), included from the Makefile. `make setup` and `make build` never install
-# pyspark nor need Java; `make test` ends with `make test-spark`, which does (Java 17).
+# pyspark nor need Java; `make test` runs the Spark tests too, which do (Java 17).
 #
 #   make setup-spark                 install requirements/spark.txt into .venv
-#   make test-spark                  setup-spark, then the Spark-vs-DuckDB test (a small world built on both
-#                                    engines, every table compared row for row); the last step of make test
+#   make test-spark                  setup-spark, then the Spark tests alone (a small world, Online Retail and a
+#                                    user's export built on both engines, every table compared row for row);
+#                                    make test runs them too, beside the DuckDB tests
 #   make build DBT_TARGET=spark      dbt build of what runs on Spark (selector `spark`, selectors.yml) on a local
 #                                    SparkSession; tables and metastore under $(WAREHOUSE_DIR)/spark
 #
@@ -38,7 +39,7 @@ $(SPARK_STAMP): requirements/spark.txt $(STAMP)
 
 ## test-spark: the Spark-vs-DuckDB test; run, never skipped: it fails without pyspark or Java 17
 test-spark: setup-spark
-	$(BIN)/pytest -m spark tests/python/test_spark_raw_files.py tests/python/test_spark_matches_duckdb.py \
+	$(BIN)/pytest -m spark tests/python/test_spark_matches_duckdb.py tests/python/test_spark_raw_files.py \
 		tests/python/test_spark_serving.py
 
 # make bench builds each world up to 1M order lines on Spark too (custseg bench, run "spark local").

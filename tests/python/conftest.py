@@ -147,3 +147,29 @@ def duckdb_build(make_build, small_world, tmp_path_factory):
     paths = make_build(small_world, tmp_path_factory.mktemp("duckdb_build"))
     paths.seconds = time.monotonic() - started
     return paths
+
+
+# make test runs the suite in two processes (pytest -n 2 --dist loadgroup --no-loadscope-reorder). The test files
+# that share an expensive session build run in one process, which builds it once: the Spark builds, the
+# published small world, the public data sets. A file goes whole to the first group one of its tests needs (its
+# module fixtures are built once). The groups are queued first, in this order, so that one process starts on the
+# Spark group and the other on the published world and then the public data, and both share the rest.
+# Without -n the marks do nothing and the files keep their order.
+GROUPS = [("spark", {"spark_build", "duckdb_build", "online_retail_spark", "online_retail_duckdb"}),
+          ("published_sample", {"published_sample"}),
+          ("public_data", {"full_build"})]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    if not getattr(config.option, "loadgroup", False):  # set in each xdist worker by --dist loadgroup
+        return
+    by_file: dict[str, int] = {}
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        group = next((position for position, (_, needs) in enumerate(GROUPS) if fixtures & needs), len(GROUPS))
+        by_file[item.path.name] = min(group, by_file.get(item.path.name, len(GROUPS)))
+    items.sort(key=lambda item: by_file[item.path.name])  # stable: the files' own order within a group
+    for item in items:
+        if by_file[item.path.name] < len(GROUPS):
+            item.add_marker(pytest.mark.xdist_group(GROUPS[by_file[item.path.name]][0]))

@@ -4,8 +4,7 @@
 (the custsegspark adapter runs custseg.raw_input.files, the code DuckDB's plugin runs), equal to the DuckDB
 build's record of the same files; and a loaded Parquet part changed in place stops the next Spark build before
 any node runs, naming the file and the command that rebuilds, as on DuckDB. The builds are conftest's session
-fixtures. Marked ``spark``: run by ``make test-spark``, this file first: its second build opens the Spark
-build's metastore (embedded Derby, one process at a time) before any test here opens a SparkSession on it.
+fixtures. Marked ``spark``: run by ``make test-spark`` (and ``make test``).
 """
 
 from __future__ import annotations
@@ -27,9 +26,13 @@ def test_spark_build_stops_when_a_loaded_raw_file_changed(repo_root, spark_build
     part = raw / "order_lines" / "part-00000.parquet"
     size = part.stat().st_size
     change_middle_quantity_parquet(part)
+    # A copy of the Spark build's metastore (embedded Derby opens a database in one process at a time, and a test
+    # in this process may have opened the build's); its tables stay where the build wrote them, read only.
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(spark_build["spark_dir"] / "metastore_db", warehouse / "spark" / "metastore_db")
     proc = subprocess.run(
         ["make", "--no-print-directory", "build", "DATASET=sample", "DBT_TARGET=spark", f"RAW_DATA_DIR={raw}",
-         f"WAREHOUSE_DIR={spark_build['warehouse_dir']}", f"DBT_TARGET_PATH={tmp_path / 'target'}",
+         f"WAREHOUSE_DIR={warehouse}", f"DBT_TARGET_PATH={tmp_path / 'target'}",
          f"DBT_LOG_PATH={tmp_path / 'logs'}"],
         cwd=repo_root, capture_output=True, text=True)
     assert proc.returncode != 0, proc.stdout[-3000:]
