@@ -169,7 +169,14 @@ def pytest_collection_modifyitems(config, items):
         fixtures = set(getattr(item, "fixturenames", ()))
         group = next((position for position, (_, needs) in enumerate(GROUPS) if fixtures & needs), len(GROUPS))
         by_file[item.path.name] = min(group, by_file.get(item.path.name, len(GROUPS)))
+    from _pytest.nodeid import NodeId
+
     items.sort(key=lambda item: by_file[item.path.name])  # stable: the files' own order within a group
     for item in items:
         if by_file[item.path.name] < len(GROUPS):
-            item.add_marker(pytest.mark.xdist_group(GROUPS[by_file[item.path.name]][0]))
+            group = GROUPS[by_file[item.path.name]][0]
+            item.add_marker(pytest.mark.xdist_group(group))
+            # xdist groups the tests whose id ends in @<group>; pytest-xdist 3.8 writes that id to item._nodeid,
+            # which pytest 9 no longer reads (it holds the id as item._id), so the id is set here the pytest 9 way.
+            if not item.nodeid.endswith(f"@{group}"):
+                item._id = NodeId.parse(f"{item.nodeid}@{group}")
