@@ -72,10 +72,7 @@
     {%- if not custseg_results_publish(results) -%}{{ return(none) }}{%- endif -%}
     {%- do assert_requested_dataset() -%}
     {%- set public = custseg_public_models() -%}
-    {%- set missing = [] -%}
-    {%- for node in public if custseg_built_relation(node.name) is none -%}
-        {%- do missing.append(node.alias) -%}
-    {%- endfor -%}
+    {%- set missing = custseg_unbuilt_models(public) -%}
     {%- if missing -%}
         {% do log("custseg: serving copy not published: " ~ missing | length ~ " public model(s) not built yet: "
                   ~ missing[:5] | join(', ') ~ ('...' if missing | length > 5 else '')
@@ -83,6 +80,32 @@
         {{ return(none) }}
     {%- endif -%}
     {{ return(public) }}
+{%- endmacro %}
+
+{#- The aliases of the models in `public` that the warehouse does not hold. -#}
+{% macro custseg_unbuilt_models(public) -%}
+    {{ return(adapter.dispatch('custseg_unbuilt_models', 'custseg')(public)) }}
+{%- endmacro %}
+
+{% macro default__custseg_unbuilt_models(public) -%}
+    {%- set missing = [] -%}
+    {%- for node in public if custseg_built_relation(node.name) is none -%}
+        {%- do missing.append(node.alias) -%}
+    {%- endfor -%}
+    {{ return(missing) }}
+{%- endmacro %}
+
+{#- DuckDB: looked up outside any transaction (adapter.get_relation would open one, and the publish runs its own
+    transaction next: `make publish` would fail with "cannot start a transaction within a transaction"). -#}
+{% macro duckdb__custseg_unbuilt_models(public) -%}
+    {%- set built = custseg_query_column(
+            "select database_name || '.' || schema_name || '.' || table_name from duckdb_tables() "
+            ~ "union all select database_name || '.' || schema_name || '.' || view_name from duckdb_views()") -%}
+    {%- set missing = [] -%}
+    {%- for node in public if (node.database ~ '.' ~ node.schema ~ '.' ~ node.alias) not in built -%}
+        {%- do missing.append(node.alias) -%}
+    {%- endfor -%}
+    {{ return(missing) }}
 {%- endmacro %}
 
 {#- Spark (the custsegspark session adapter): the serving copy stays a DuckDB file, read from the Spark tables'

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# pyspark (installed for the Spark tests) ends the process when pyspark.sql.connect is imported under a __main__
+# module without a file, which it takes for its own doctests; pytest-xdist's workers run under such a __main__,
+# and Great Expectations imports pyspark.sql.connect. A worker's __main__ is given a file name.
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = "<pytest-xdist worker>"
 
 
 def shared_data_dir() -> Path:
