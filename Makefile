@@ -67,7 +67,7 @@ report-images: setup
 ## data and unit test, and make test-spark's Spark builds; tests/python/conftest.py groups them), then make build
 test: setup setup-spark chromium
 	$(MAKE) --no-print-directory lint
-	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder -m "spark or not spark"
+	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder --durations=25 -m "spark or not spark"
 	$(MAKE) build DATASET=sample WAREHOUSE_DIR=$(WAREHOUSE_DIR)
 
 setup: $(STAMP)

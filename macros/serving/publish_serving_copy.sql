@@ -51,12 +51,16 @@
         {%- endfor -%}
         {%- if failed -%}
             {% do log("custseg: serving copy NOT published: " ~ failed | length ~ " node(s) did not succeed: "
-                      ~ failed[:5] | join(', ') ~ ('...' if failed | length > 5 else '')
-                      ~ ". The previous serving copy and report stay.", info=true) %}
+                      ~ custseg_name_list(failed) ~ ". The previous serving copy and report stay.", info=true) %}
             {{ return(false) }}
         {%- endif -%}
     {%- endif -%}
     {{ return(true) }}
+{%- endmacro %}
+
+{#- The first five of `names` for a message, then '...' when there are more. -#}
+{% macro custseg_name_list(names) -%}
+    {{ return(names[:5] | join(', ') ~ ('...' if names | length > 5 else '')) }}
 {%- endmacro %}
 
 {#- The public models to publish after this run, or none when nothing is to be published (it logs why): custseg
@@ -75,8 +79,7 @@
     {%- set missing = custseg_unbuilt_models(public) -%}
     {%- if missing -%}
         {% do log("custseg: serving copy not published: " ~ missing | length ~ " public model(s) not built yet: "
-                  ~ missing[:5] | join(', ') ~ ('...' if missing | length > 5 else '')
-                  ~ " (build the whole project once).", info=true) %}
+                  ~ custseg_name_list(missing) ~ " (build the whole project once).", info=true) %}
         {{ return(none) }}
     {%- endif -%}
     {{ return(public) }}

@@ -9,6 +9,7 @@ line per 15 s) while it runs, with the step's current stage (``beat.stage = ...`
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,14 +19,16 @@ HEARTBEAT_SECONDS = 10.0
 
 
 def say(message: str) -> None:
-    """One line ``custseg: <message>`` in dbt's log style (plain print if dbt is not installed)."""
-    try:
-        from dbt.events.types import JinjaLogInfo
-        from dbt_common.events.contextvars import get_node_info
-        from dbt_common.events.functions import fire_event
-    except ImportError:  # pragma: no cover - dbt is a dependency; the package still works without it
+    """One line ``custseg: <message>`` in dbt's log style: through dbt's events in a dbt process (its stdout and
+    log file), else printed. (Outside dbt, dbt's default logger writes to the stdout there was when it was first
+    imported, which a test runner may have closed since.)"""
+    if "dbt.cli.main" not in sys.modules:  # not a dbt process: a test, the report or publish command
         print(f"{time.strftime('%H:%M:%S')}  custseg: {message}", flush=True)
         return
+    from dbt.events.types import JinjaLogInfo
+    from dbt_common.events.contextvars import get_node_info
+    from dbt_common.events.functions import fire_event
+
     fire_event(JinjaLogInfo(msg=f"custseg: {message}", node_info=get_node_info()))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -39,36 +40,58 @@ def shared_data() -> Path:
     return path
 
 
+def build_once(tmp_path_factory, name: str, build) -> dict:
+    """``build(folder)`` once per test run, in whichever pytest process asks first: under pytest-xdist
+    (``make test``) the other process waits for it and gets the same result. ``build`` writes into the empty
+    folder and returns a dict of JSON values. A build that failed is made again by the next test that asks."""
+    import fcntl
+    import json
+    import shutil
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's folder, shared by workers
+    folder, done = shared / f"once-{name}", shared / f"once-{name}" / "built.json"
+    with open(shared / f"once-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also when build fails
+        if done.is_file():
+            return json.loads(done.read_text())
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        result = build(folder)
+        done.write_text(json.dumps(result))
+        return result
+
+
 @pytest.fixture(scope="session")
 def small_world(tmp_path_factory) -> Path:
-    """A generated world of about 2,000 customers, written once per test session."""
+    """A generated world of about 2,000 customers, written once per test run (one folder for both processes, so
+    that builds in either one read the same files)."""
     from custseg.generate import WorldSpec, generate_world
 
-    out = tmp_path_factory.mktemp("world")
-    generate_world(WorldSpec(customers=2_000, seed=7), out, progress=False)
-    return out
+    def generate(folder: Path) -> dict:
+        generate_world(WorldSpec(customers=2_000, seed=7), folder, progress=False)
+        return {"path": str(folder)}
+
+    return Path(build_once(tmp_path_factory, "small_world", generate)["path"])
 
 
 @pytest.fixture(scope="session")
 def make_build(repo_root):
     """``make build`` of the sample data set from ``raw_dir`` into ``root`` (warehouse/, target/, logs/), exactly
     as a user runs it: plain ``dbt build``, whose on-run-end hook publishes the serving copy and writes the
-    report. Returns the paths it wrote."""
+    report. Returns the paths it wrote, its output and its time."""
     import subprocess
-    from types import SimpleNamespace
+    import time
 
     def run(raw_dir: Path, root: Path) -> SimpleNamespace:
-        paths = SimpleNamespace(
-            raw_dir=raw_dir, warehouse_dir=root / "warehouse", target_path=root / "target",
-            db=root / "warehouse" / "sample.duckdb", serving_db=root / "warehouse" / "serving" / "sample.duckdb",
-            parquet_dir=root / "warehouse" / "serving" / "sample",
-            report=root / "warehouse" / "reports" / "sample.html")
+        paths = _built_paths({"raw_dir": str(raw_dir), "root": str(root)})
+        started = time.monotonic()
         proc = subprocess.run(
             ["make", "--no-print-directory", "build", "DATASET=sample", f"RAW_DATA_DIR={raw_dir}",
              f"WAREHOUSE_DIR={paths.warehouse_dir}", f"DBT_TARGET_PATH={paths.target_path}",
              f"DBT_LOG_PATH={root / 'logs'}"],
             cwd=repo_root, capture_output=True, text=True)
-        paths.output = proc.stdout
+        paths.output, paths.seconds = proc.stdout, time.monotonic() - started
         if proc.returncode != 0:
             pytest.fail(f"make build failed (exit {proc.returncode}):\n{proc.stdout[-5000:]}\n{proc.stderr[-3000:]}")
         return paths
@@ -76,28 +99,47 @@ def make_build(repo_root):
     return run
 
 
+def _built_paths(built: dict) -> SimpleNamespace:
+    """The paths ``make build`` of the sample data set writes under ``built["root"]``, and what else was kept."""
+    root = Path(built["root"])
+    return SimpleNamespace(
+        **{**built, "raw_dir": Path(built["raw_dir"]), "root": root}, warehouse_dir=root / "warehouse",
+        target_path=root / "target", db=root / "warehouse" / "sample.duckdb",
+        serving_db=root / "warehouse" / "serving" / "sample.duckdb",
+        parquet_dir=root / "warehouse" / "serving" / "sample", report=root / "warehouse" / "reports" / "sample.html")
+
+
 @pytest.fixture(scope="session")
 def published_sample(make_build, small_world, tmp_path_factory):
-    """The small world built, published and reported by ``make build`` once per test session."""
-    return make_build(small_world, tmp_path_factory.mktemp("published"))
+    """The small world built, published and reported by ``make build`` once per test run (shared by both
+    processes: the Spark tests compare their build with it). Tests read it and never write into it."""
+    def build(folder: Path) -> dict:
+        made = make_build(small_world, folder)
+        return {"raw_dir": str(small_world), "root": str(folder), "output": made.output, "seconds": made.seconds}
+
+    return _built_paths(build_once(tmp_path_factory, "published_sample", build))
 
 
 @pytest.fixture(scope="session")
 def full_build(shared_data, tmp_path_factory):
     """``dbt build`` of a whole public data set (every model, data test, contract and unit test), once per
-    test session and data set; returns the path of its DuckDB file. Tests open it read-only."""
+    test run and data set (shared by both processes); returns the path of its DuckDB file. Tests open it
+    read-only."""
+    import time
+
     from custseg.dbt_runner import run_dbt
 
-    built: dict[str, Path] = {}
-
     def build(dataset: str) -> Path:
-        if dataset not in built:
-            root = tmp_path_factory.mktemp(f"full_{dataset}")
-            db = root / f"{dataset}.duckdb"
-            run_dbt("build", dataset=dataset, raw_data_dir=shared_data, db_path=db, target_path=root / "target")
-            built[dataset] = db
-        return built[dataset]
+        def run(folder: Path) -> dict:
+            db, started = folder / f"{dataset}.duckdb", time.monotonic()
+            run_dbt("build", dataset=dataset, raw_data_dir=shared_data, db_path=db, target_path=folder / "target")
+            return {"db": str(db), "seconds": time.monotonic() - started}
 
+        built = build_once(tmp_path_factory, f"full_{dataset}", run)
+        build.seconds[dataset] = built["seconds"]
+        return Path(built["db"])
+
+    build.seconds = {}  # the time of each data set's build, whichever process made it
     return build
 
 
@@ -147,14 +189,9 @@ def spark_build(repo_root, small_world, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def duckdb_build(make_build, small_world, tmp_path_factory):
-    """``make build`` (DuckDB) of the same small world, published by its own hook."""
-    import time
-
-    started = time.monotonic()
-    paths = make_build(small_world, tmp_path_factory.mktemp("duckdb_build"))
-    paths.seconds = time.monotonic() - started
-    return paths
+def duckdb_build(published_sample):
+    """``make build`` (DuckDB) of the same small world, published by its own hook: the published sample."""
+    return published_sample
 
 
 # make test runs the suite in two processes (pytest -n 2 --dist loadgroup --no-loadscope-reorder). The test files

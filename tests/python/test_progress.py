@@ -42,13 +42,15 @@ def test_a_fit_reports_itself_and_a_cache_hit_says_so(said, monkeypatch, tmp_pat
     assert len(said) == 1 and said[0][1].startswith("fit demo: loaded from the fit cache")
 
 
-def test_progress_lines_are_printed_in_dbts_log_style():
-    # in a fresh interpreter: an in-process dbt run earlier in the session may have reconfigured dbt's loggers
-    out = subprocess.run([sys.executable, "-c", "from custseg.progress import say; say('a line')"],
+@pytest.mark.parametrize("prelude", ["import dbt.cli.main; ", ""], ids=["in a dbt process", "outside dbt"])
+def test_progress_lines_are_printed_in_dbts_log_style(prelude):
+    # in a fresh interpreter: through dbt's events in a dbt process, printed in the same format outside one
+    out = subprocess.run([sys.executable, "-c", prelude + "from custseg.progress import say; say('a line')"],
                          capture_output=True, text=True, check=True).stdout
     line = next(line for line in out.splitlines() if line.endswith("custseg: a line"))
     stamp = line.split("custseg:")[0].replace("\x1b[0m", "").strip()
     assert re.fullmatch(r"\d\d:\d\d:\d\d", stamp), line  # dbt's "HH:MM:SS  message"
+    assert line.startswith("\x1b[0m") == bool(prelude)  # dbt's own logger resets the colour first
 
 
 def test_fit_key_is_the_rows_not_their_order():

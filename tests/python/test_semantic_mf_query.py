@@ -4,6 +4,9 @@ report shows): customers, revenue and response rate have one definition, the col
 
 from __future__ import annotations
 
+import shutil
+from types import SimpleNamespace
+
 import duckdb
 import pytest
 
@@ -13,23 +16,26 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def build_database_locked(published_sample):
-    """The build database open for writing in this process: no other process can open it, as during a build."""
-    con = duckdb.connect(str(published_sample.db))
-    yield
+def building(published_sample, tmp_path_factory):
+    """A copy of the published warehouse whose build database is open for writing in this process, as during a
+    build: no other process can open it. (A copy: the published sample is shared with the other pytest process.)"""
+    warehouse = tmp_path_factory.mktemp("building") / "warehouse"
+    shutil.copytree(published_sample.warehouse_dir, warehouse, symlinks=True)
+    con = duckdb.connect(str(warehouse / "sample.duckdb"))
+    yield SimpleNamespace(serving_db=warehouse / "serving" / "sample.duckdb", target_path=published_sample.target_path)
     con.close()
 
 
-def serving(published_sample, sql: str):
-    with duckdb.connect(str(published_sample.serving_db), read_only=True) as con:
+def serving(published, sql: str):
+    with duckdb.connect(str(published.serving_db), read_only=True) as con:
         return con.execute(sql).df()
 
 
-def test_mf_query_by_segment_equals_segment_profiles(published_sample, build_database_locked):
+def test_mf_query_by_segment_equals_segment_profiles(building):
     result = mf_query(["customers", "revenue", "response_mailings", "responders", "response_rate"],
-                      ["customer__segment_name"], serving_db=published_sample.serving_db,
-                      target_path=published_sample.target_path)
-    profiles = serving(published_sample, "select segment_name, customers, revenue, labeled_customers, responders, "
+                      ["customer__segment_name"], serving_db=building.serving_db,
+                      target_path=building.target_path)
+    profiles = serving(building, "select segment_name, customers, revenue, labeled_customers, responders, "
                                          "response_rate from segment_profiles").set_index("segment_name").sort_index()
     got = result.set_index("customer__segment_name").sort_index()
 
@@ -42,10 +48,10 @@ def test_mf_query_by_segment_equals_segment_profiles(published_sample, build_dat
     assert profiles["response_rate"].between(0, 1).all() and profiles["labeled_customers"].sum() > 0
 
 
-def test_mf_query_by_rfm_segment_matches_sql(published_sample, build_database_locked):
+def test_mf_query_by_rfm_segment_matches_sql(building):
     result = mf_query(["customers", "revenue", "response_rate"], ["customer__rfm_segment"],
-                      serving_db=published_sample.serving_db, target_path=published_sample.target_path)
-    expected = serving(published_sample, """
+                      serving_db=building.serving_db, target_path=building.target_path)
+    expected = serving(building, """
         select r.rfm_segment, count(*) as customers, sum(m.revenue) as revenue,
                sum(m.responded) / nullif(sum(m.response_mailings), 0) as response_rate
         from customer_metrics as m left join customer_rfm as r on m.customer_id = r.customer_id
@@ -58,10 +64,10 @@ def test_mf_query_by_rfm_segment_matches_sql(published_sample, build_database_lo
     assert got["response_rate"].to_numpy() == pytest.approx(expected["response_rate"].to_numpy(), rel=1e-12)
 
 
-def test_campaign_response_rate_is_per_campaign(published_sample, build_database_locked):
+def test_campaign_response_rate_is_per_campaign(building):
     result = mf_query(["campaign_response_rate"], ["mailing__campaign_id"],
-                      serving_db=published_sample.serving_db, target_path=published_sample.target_path)
-    expected = serving(published_sample, "select campaign_id, avg(responded) as rate from campaign_responses "
+                      serving_db=building.serving_db, target_path=building.target_path)
+    expected = serving(building, "select campaign_id, avg(responded) as rate from campaign_responses "
                                          "where responded is not null group by 1").set_index("campaign_id").sort_index()
     got = result.set_index("mailing__campaign_id").sort_index()
     assert len(got) >= 2 and list(got.index) == list(expected.index)

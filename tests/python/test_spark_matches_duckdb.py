@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
 import time
 from datetime import date, datetime
 from decimal import Decimal
@@ -50,19 +49,14 @@ def _online_retail_dir() -> Path:
 
 
 @pytest.fixture(scope="module")
-def online_retail_duckdb(repo_root, tmp_path_factory):
-    """``make build DATASET=online_retail`` on DuckDB (every model) of the public file; its database and time."""
-    raw_dir = _online_retail_dir()
-    root = tmp_path_factory.mktemp("online_retail_duckdb")
-    started = time.monotonic()
-    proc = subprocess.run(
-        ["make", "--no-print-directory", "build", "DATASET=online_retail", f"RAW_DATA_DIR={raw_dir}",
-         f"WAREHOUSE_DIR={root / 'warehouse'}", f"DBT_TARGET_PATH={root / 'target'}", f"DBT_LOG_PATH={root / 'logs'}"],
-        cwd=repo_root, capture_output=True, text=True)
-    if proc.returncode != 0:
-        pytest.fail(f"make build DATASET=online_retail failed (exit {proc.returncode}):\n"
-                    f"{proc.stdout[-5000:]}\n{proc.stderr[-3000:]}")
-    return {"db": root / "warehouse" / "online_retail.duckdb", "seconds": time.monotonic() - started}
+def online_retail_duckdb(request):
+    """The DuckDB build of the public file, every model: conftest's ``full_build``, made once per test run for
+    these tests and the DuckDB tests of Online Retail; its database and time. (A failure, not full_build's skip,
+    when the file is missing.)"""
+    _online_retail_dir()
+    full_build = request.getfixturevalue("full_build")
+    db = full_build("online_retail")
+    return {"db": db, "seconds": full_build.seconds["online_retail"]}
 
 
 @pytest.fixture(scope="module")
@@ -205,9 +199,10 @@ def _built_relations(results: list[dict], manifest: dict) -> tuple[set[str], set
 
 
 def _assert_spark_equals_duckdb(spark_build: dict, duckdb_db: Path, duckdb_seconds: float,
-                                from_fits: set[str] = FROM_FITS) -> tuple[int, int]:
+                                from_fits: set[str] = FROM_FITS, then=None) -> tuple[int, int, object]:
     """Every node of the Spark build passed, and every relation it made equals DuckDB's; returns (relations,
-    rows) compared."""
+    rows) compared and what ``then(session)`` returns, called with the same SparkSession (starting one takes
+    tens of seconds)."""
     results = spark_build["results"]["results"]
     failed = [(r["unique_id"], r["status"]) for r in results if r["status"] not in ("success", "pass", "no-op")]
     assert not failed, f"nodes that did not succeed on Spark: {failed}"
@@ -215,7 +210,7 @@ def _assert_spark_equals_duckdb(spark_build: dict, duckdb_db: Path, duckdb_secon
     tests = [r for r in results if r["unique_id"].startswith(("test.", "unit_test."))]
     print(f"\nSpark build: {len(models)} models, "
           f"{sum(r['unique_id'].startswith('seed.') for r in results)} seeds, {len(tests)} tests passed "
-          f"in {spark_build['seconds']:.0f} s (make build on DuckDB, every model: {duckdb_seconds:.0f} s)")
+          f"in {spark_build['seconds']:.0f} s (the DuckDB build, every model: {duckdb_seconds:.0f} s)")
 
     expected, fed = _built_relations(results, spark_build["manifest"])
     # The fits' model tables and what is scored from them in SQL are among the tables compared.
@@ -246,13 +241,14 @@ def _assert_spark_equals_duckdb(spark_build: dict, duckdb_db: Path, duckdb_secon
                 if found:
                     mismatches[name] = found
                 rows_compared += len(duckdb_rows)
+        after = then(session) if then is not None else None
     finally:
         session.stop()
     print(f"compared {len(expected)} relations ({len(fed)} made or fed by the dbt Python models), "
           f"{rows_compared} rows: {len(expected) - len(mismatches)} equal")
     assert not mismatches, "Spark differs from DuckDB:\n" + "\n".join(
         f"  {name}: " + "; ".join(found) for name, found in sorted(mismatches.items()))
-    return len(expected), rows_compared
+    return len(expected), rows_compared, after
 
 
 def test_spark_builds_every_model_as_duckdb_does(spark_build, duckdb_build):
@@ -267,18 +263,18 @@ ONLINE_RETAIL_FROM_FITS = {"segment_centroids", "customer_segments", "segment_pr
 def test_online_retail_csv_on_spark_equals_duckdb(online_retail_spark, online_retail_duckdb):
     """The CSV reader on Spark (macros/portable/raw_csv.sql): every table of the public file equal to DuckDB's,
     the staged lines with their file and line numbers and the quarantine included, and every raw line reconciles."""
-    relations, rows = _assert_spark_equals_duckdb(online_retail_spark, online_retail_duckdb["db"],
-                                                  online_retail_duckdb["seconds"], ONLINE_RETAIL_FROM_FITS)
-    session = _spark_session(online_retail_spark["spark_dir"])
-    try:
+    def staged_and_rejected(session):
         staged = session.sql(f"select count(*) as n from {SPARK_SCHEMA}.stg_online_retail__order_lines").first().n
         rejected = {(r.source_file, r.source_row) for r in session.sql(
             f"select source_file, source_row from {SPARK_SCHEMA}.rejected_rows where entity = 'order_lines'").collect()}
         unaccounted = session.sql(
             f"select sum(raw_rows) as raw, sum(abs(unaccounted_rows)) as lost from {SPARK_SCHEMA}.source_reconciliation "
             "where entity = 'order_lines'").first()
-    finally:
-        session.stop()
+        return staged, rejected, unaccounted
+
+    relations, rows, (staged, rejected, unaccounted) = _assert_spark_equals_duckdb(
+        online_retail_spark, online_retail_duckdb["db"], online_retail_duckdb["seconds"], ONLINE_RETAIL_FROM_FITS,
+        then=staged_and_rejected)
     # 541,909 data lines in the public file, each staged once; what is rejected and the reconciliation are among
     # the relations compared above, equal to DuckDB's.
     assert staged == 541_909
@@ -319,8 +315,8 @@ def test_user_export_on_spark_equals_duckdb(tmp_path, monkeypatch):
     monkeypatch.setenv("CUSTSEG_SPARK_DIR", str(tmp_path / "spark" / "spark"))
     spark_build = _user_build(raw, tmp_path / "spark", case.mapping)
     spark_build["spark_dir"] = tmp_path / "spark" / "spark"
-    relations, rows = _assert_spark_equals_duckdb(spark_build, tmp_path / "duckdb" / "user.duckdb",
-                                                  duckdb_build["seconds"], from_fits=set())
+    relations, rows, _ = _assert_spark_equals_duckdb(spark_build, tmp_path / "duckdb" / "user.duckdb",
+                                                     duckdb_build["seconds"], from_fits=set())
     with duckdb.connect(str(tmp_path / "duckdb" / "user.duckdb"), read_only=True) as con:
         clean = con.execute("select count(*) from order_lines").fetchone()[0]
         rejected = con.execute("select reject_reason from rejected_rows where entity = 'order_lines'").fetchall()
