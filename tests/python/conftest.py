@@ -100,11 +100,12 @@ def make_build(repo_root):
 
 
 def _built_paths(built: dict) -> SimpleNamespace:
-    """The paths ``make build`` of the sample data set writes under ``built["root"]``, and what else was kept."""
+    """The paths ``make build`` of the sample data set writes under ``built["root"]``, and what else was kept
+    (``run_results``: a copy of the build's run_results.json, which a later dbt command would overwrite)."""
     root = Path(built["root"])
     return SimpleNamespace(
         **{**built, "raw_dir": Path(built["raw_dir"]), "root": root}, warehouse_dir=root / "warehouse",
-        target_path=root / "target", db=root / "warehouse" / "sample.duckdb",
+        target_path=root / "target", run_results=root / "run_results.json", db=root / "warehouse" / "sample.duckdb",
         serving_db=root / "warehouse" / "serving" / "sample.duckdb",
         parquet_dir=root / "warehouse" / "serving" / "sample", report=root / "warehouse" / "reports" / "sample.html")
 
@@ -112,9 +113,13 @@ def _built_paths(built: dict) -> SimpleNamespace:
 @pytest.fixture(scope="session")
 def published_sample(make_build, small_world, tmp_path_factory):
     """The small world built, published and reported by ``make build`` once per test run (shared by both
-    processes: the Spark tests compare their build with it). Tests read it and never write into it."""
+    processes: the Spark tests compare their build with it). Tests only read it: one that runs dbt or opens a
+    file for writing does so in a copy (the other process may be reading the file)."""
+    import shutil
+
     def build(folder: Path) -> dict:
         made = make_build(small_world, folder)
+        shutil.copyfile(made.target_path / "run_results.json", made.run_results)  # what the build ran, kept
         return {"raw_dir": str(small_world), "root": str(folder), "output": made.output, "seconds": made.seconds}
 
     return _built_paths(build_once(tmp_path_factory, "published_sample", build))

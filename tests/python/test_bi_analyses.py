@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from types import SimpleNamespace
 
 import duckdb
 import pytest
@@ -13,10 +14,19 @@ from custseg.dbt_runner import run_dbt
 pytestmark = pytest.mark.slow
 
 
-def _compile(published, name: str, extra_vars: dict | None = None) -> str:
-    run_dbt("compile", dataset="sample", raw_data_dir=published.raw_dir, db_path=published.db,
-            target_path=published.target_path, extra_vars=extra_vars, args=["--select", name])
-    return (published.target_path / "compiled" / "custseg" / "analyses" / f"{name}.sql").read_text()
+@pytest.fixture(scope="module")
+def project(published_sample, tmp_path_factory):
+    """Where the analyses are compiled: a copy of the published build database with a target folder of its own
+    (dbt opens the database for writing, and the other pytest process may be reading the published one)."""
+    root = tmp_path_factory.mktemp("analyses")
+    shutil.copyfile(published_sample.db, root / "sample.duckdb")
+    return SimpleNamespace(raw_dir=published_sample.raw_dir, db=root / "sample.duckdb", target_path=root / "target")
+
+
+def _compile(project, name: str, extra_vars: dict | None = None) -> str:
+    run_dbt("compile", dataset="sample", raw_data_dir=project.raw_dir, db_path=project.db,
+            target_path=project.target_path, extra_vars=extra_vars, args=["--select", name])
+    return (project.target_path / "compiled" / "custseg" / "analyses" / f"{name}.sql").read_text()
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str):
@@ -26,8 +36,8 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str):
     return con.execute(query).df()
 
 
-def test_segment_mix_by_country_splits_every_segmented_customer(published_sample):
-    sql = _compile(published_sample, "segment_mix_by_country")
+def test_segment_mix_by_country_splits_every_segmented_customer(published_sample, project):
+    sql = _compile(project, "segment_mix_by_country")
     with duckdb.connect(str(published_sample.serving_db), read_only=True) as con:
         mix = _run(con, sql)
         segmented = con.execute("select count(*) from customer_segments").fetchone()[0]
@@ -36,7 +46,7 @@ def test_segment_mix_by_country_splits_every_segmented_customer(published_sample
     assert (mix["country"] != "unknown").all()  # the sample world has a region for every customer
 
 
-def test_segment_migration_counts_moves_between_two_serving_copies(published_sample, tmp_path):
+def test_segment_migration_counts_moves_between_two_serving_copies(published_sample, project, tmp_path):
     previous = tmp_path / "previous.duckdb"
     shutil.copy(published_sample.serving_db, previous)
     os.chmod(previous, 0o644)
@@ -45,7 +55,7 @@ def test_segment_migration_counts_moves_between_two_serving_copies(published_sam
                     "(select customer_id from customer_segments order by customer_id limit 10)")
         con.execute("delete from customer_segments where customer_id in "
                     "(select customer_id from customer_segments order by customer_id desc limit 5)")
-    sql = _compile(published_sample, "segment_migration",
+    sql = _compile(project, "segment_migration",
                    {"previous_serving_db": str(previous), "current_serving_db": str(published_sample.serving_db)})
     with duckdb.connect() as con:
         moves = _run(con, sql)
@@ -60,8 +70,8 @@ def test_segment_migration_counts_moves_between_two_serving_copies(published_sam
 
 
 @pytest.mark.parametrize(("budget", "cost"), [(100, 0.85), (250, 2.5)])
-def test_mailing_budget_target_list_is_the_best_scores_that_fit_the_budget(published_sample, budget, cost):
-    sql = _compile(published_sample, "mailing_budget_targets", {"mailing_budget": budget, "cost_per_letter": cost})
+def test_mailing_budget_target_list_is_the_best_scores_that_fit_the_budget(published_sample, project, budget, cost):
+    sql = _compile(project, "mailing_budget_targets", {"mailing_budget": budget, "cost_per_letter": cost})
     with duckdb.connect(str(published_sample.serving_db), read_only=True) as con:
         targets = _run(con, sql)
         scores = con.execute("select customer_id, response_probability from response_scores").df()

@@ -22,7 +22,7 @@ MODELS = ["customer_segments", "segment_centroids", "segment_k_selection", "segm
 @pytest.mark.slow
 def test_dbt_build_of_the_segmentation(published_sample):
     # the published sample is `make build` of the small world: every model and every data test
-    results = json.loads((published_sample.target_path / "run_results.json").read_text())["results"]
+    results = json.loads(published_sample.run_results.read_text())["results"]
     status = {r["unique_id"].split(".")[-1]: r["status"] for r in results}
     assert status.get("assert_sql_segments_match_python") == "pass"  # SQL scoring agreed with Python
     assert all(status.get(model) == "success" for model in MODELS), {m: status.get(m) for m in MODELS}

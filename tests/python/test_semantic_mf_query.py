@@ -19,10 +19,11 @@ pytestmark = pytest.mark.slow
 def building(published_sample, tmp_path_factory):
     """A copy of the published warehouse whose build database is open for writing in this process, as during a
     build: no other process can open it. (A copy: the published sample is shared with the other pytest process.)"""
-    warehouse = tmp_path_factory.mktemp("building") / "warehouse"
-    shutil.copytree(published_sample.warehouse_dir, warehouse, symlinks=True)
-    con = duckdb.connect(str(warehouse / "sample.duckdb"))
-    yield SimpleNamespace(serving_db=warehouse / "serving" / "sample.duckdb", target_path=published_sample.target_path)
+    root = tmp_path_factory.mktemp("building")
+    shutil.copytree(published_sample.warehouse_dir, root / "warehouse", symlinks=True)
+    shutil.copytree(published_sample.target_path, root / "target")
+    con = duckdb.connect(str(root / "warehouse" / "sample.duckdb"))
+    yield SimpleNamespace(serving_db=root / "warehouse" / "serving" / "sample.duckdb", target_path=root / "target")
     con.close()
 
 

@@ -4,6 +4,7 @@ that the serving copy publishes."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 
 import duckdb
@@ -12,22 +13,26 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def test_make_docs_writes_the_static_site_with_the_exposures(published_sample, repo_root):
+def test_make_docs_writes_the_static_site_with_the_exposures(published_sample, repo_root, tmp_path):
+    # in a copy of the published warehouse: dbt docs generate opens the build database for writing, and the other
+    # pytest process may be reading the published one
+    warehouse, target = tmp_path / "warehouse", tmp_path / "target"
+    shutil.copytree(published_sample.warehouse_dir, warehouse, symlinks=True)
+    shutil.copytree(published_sample.target_path, target)
     proc = subprocess.run(
         ["make", "--no-print-directory", "docs", "DATASET=sample", f"RAW_DATA_DIR={published_sample.raw_dir}",
-         f"WAREHOUSE_DIR={published_sample.warehouse_dir}", f"DBT_TARGET_PATH={published_sample.target_path}",
-         f"DBT_LOG_PATH={published_sample.target_path / 'logs'}"],
+         f"WAREHOUSE_DIR={warehouse}", f"DBT_TARGET_PATH={target}", f"DBT_LOG_PATH={target / 'logs'}"],
         cwd=repo_root, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
 
-    site = published_sample.target_path / "static_index.html"
+    site = target / "static_index.html"
     assert site.stat().st_size > 100_000
-    manifest = json.loads((published_sample.target_path / "manifest.json").read_text())
+    manifest = json.loads((target / "manifest.json").read_text())
     assert {"exposure.custseg.customer_segments_report", "exposure.custseg.marketing_bi_dashboard"} <= set(
         manifest["exposures"])
-    catalog = json.loads((published_sample.target_path / "catalog.json").read_text())
+    catalog = json.loads((target / "catalog.json").read_text())
     documented = {node["metadata"]["name"] for node in catalog["nodes"].values()}
-    with duckdb.connect(str(published_sample.serving_db), read_only=True) as con:
+    with duckdb.connect(str(warehouse / "serving" / "sample.duckdb"), read_only=True) as con:
         served = {name for (name,) in con.execute("select table_name from duckdb_tables() union all "
                                                   "select view_name from duckdb_views() where not internal"
                                                   ).fetchall()}
