@@ -79,12 +79,13 @@ def small_world(tmp_path_factory) -> Path:
 def make_build(repo_root):
     """``make build`` of the sample data set from ``raw_dir`` into ``root`` (warehouse/, target/, logs/), exactly
     as a user runs it: plain ``dbt build``, whose on-run-end hook publishes the serving copy and writes the
-    report. Returns the paths it wrote, its output and its time."""
+    report. Returns the paths it wrote (``built_paths``), with its output and time."""
+    import shutil
     import subprocess
     import time
 
     def run(raw_dir: Path, root: Path) -> SimpleNamespace:
-        paths = _built_paths({"raw_dir": str(raw_dir), "root": str(root)})
+        paths = built_paths(root, raw_dir)
         started = time.monotonic()
         proc = subprocess.run(
             ["make", "--no-print-directory", "build", "DATASET=sample", f"RAW_DATA_DIR={raw_dir}",
@@ -94,35 +95,46 @@ def make_build(repo_root):
         paths.output, paths.seconds = proc.stdout, time.monotonic() - started
         if proc.returncode != 0:
             pytest.fail(f"make build failed (exit {proc.returncode}):\n{proc.stdout[-5000:]}\n{proc.stderr[-3000:]}")
+        shutil.copyfile(paths.target_path / "run_results.json", paths.run_results)  # what the build ran, kept
         return paths
 
     return run
 
 
-def _built_paths(built: dict) -> SimpleNamespace:
-    """The paths ``make build`` of the sample data set writes under ``built["root"]``, and what else was kept
-    (``run_results``: a copy of the build's run_results.json, which a later dbt command would overwrite)."""
-    root = Path(built["root"])
+def built_paths(root: Path | str, raw_dir: Path | str, output: str = "", seconds: float = 0.0) -> SimpleNamespace:
+    """The paths ``make build`` of the sample data set from ``raw_dir`` writes under ``root``; ``run_results`` is
+    the copy of the build's run_results.json that make_build keeps (a later dbt command there overwrites dbt's)."""
+    root = Path(root)
+    warehouse = root / "warehouse"
     return SimpleNamespace(
-        **{**built, "raw_dir": Path(built["raw_dir"]), "root": root}, warehouse_dir=root / "warehouse",
-        target_path=root / "target", run_results=root / "run_results.json", db=root / "warehouse" / "sample.duckdb",
-        serving_db=root / "warehouse" / "serving" / "sample.duckdb",
-        parquet_dir=root / "warehouse" / "serving" / "sample", report=root / "warehouse" / "reports" / "sample.html")
+        root=root, raw_dir=Path(raw_dir), warehouse_dir=warehouse, target_path=root / "target",
+        run_results=root / "run_results.json", db=warehouse / "sample.duckdb",
+        serving_db=warehouse / "serving" / "sample.duckdb", parquet_dir=warehouse / "serving" / "sample",
+        report=warehouse / "reports" / "sample.html", output=output, seconds=seconds)
+
+
+def copy_of_build(built: SimpleNamespace, root: Path, target: bool = True) -> SimpleNamespace:
+    """A copy under ``root`` of what ``make build`` wrote in ``built``: its warehouse folder (the Parquet folder's
+    link kept a link) and, when ``target``, dbt's target folder. For a test that runs dbt there or writes a file:
+    the published sample is shared with the other pytest process, which may be reading it."""
+    import shutil
+
+    shutil.copytree(built.warehouse_dir, root / "warehouse", symlinks=True)
+    if target:
+        shutil.copytree(built.target_path, root / "target")
+    return built_paths(root, built.raw_dir)
 
 
 @pytest.fixture(scope="session")
 def published_sample(make_build, small_world, tmp_path_factory):
     """The small world built, published and reported by ``make build`` once per test run (shared by both
     processes: the Spark tests compare their build with it). Tests only read it: one that runs dbt or opens a
-    file for writing does so in a copy (the other process may be reading the file)."""
-    import shutil
-
+    file for writing does so in a copy (``copy_of_build``)."""
     def build(folder: Path) -> dict:
         made = make_build(small_world, folder)
-        shutil.copyfile(made.target_path / "run_results.json", made.run_results)  # what the build ran, kept
-        return {"raw_dir": str(small_world), "root": str(folder), "output": made.output, "seconds": made.seconds}
+        return {"root": str(folder), "raw_dir": str(small_world), "output": made.output, "seconds": made.seconds}
 
-    return _built_paths(build_once(tmp_path_factory, "published_sample", build))
+    return built_paths(**build_once(tmp_path_factory, "published_sample", build))
 
 
 @pytest.fixture(scope="session")

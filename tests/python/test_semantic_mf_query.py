@@ -4,8 +4,6 @@ report shows): customers, revenue and response rate have one definition, the col
 
 from __future__ import annotations
 
-import shutil
-from types import SimpleNamespace
 
 import duckdb
 import pytest
@@ -19,11 +17,11 @@ pytestmark = pytest.mark.slow
 def building(published_sample, tmp_path_factory):
     """A copy of the published warehouse whose build database is open for writing in this process, as during a
     build: no other process can open it. (A copy: the published sample is shared with the other pytest process.)"""
-    root = tmp_path_factory.mktemp("building")
-    shutil.copytree(published_sample.warehouse_dir, root / "warehouse", symlinks=True)
-    shutil.copytree(published_sample.target_path, root / "target")
-    con = duckdb.connect(str(root / "warehouse" / "sample.duckdb"))
-    yield SimpleNamespace(serving_db=root / "warehouse" / "serving" / "sample.duckdb", target_path=root / "target")
+    from conftest import copy_of_build
+
+    copy = copy_of_build(published_sample, tmp_path_factory.mktemp("building"))
+    con = duckdb.connect(str(copy.db))
+    yield copy
     con.close()
 
 

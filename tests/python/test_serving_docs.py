@@ -4,7 +4,6 @@ that the serving copy publishes."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import duckdb
@@ -14,11 +13,11 @@ pytestmark = pytest.mark.slow
 
 
 def test_make_docs_writes_the_static_site_with_the_exposures(published_sample, repo_root, tmp_path):
-    # in a copy of the published warehouse: dbt docs generate opens the build database for writing, and the other
-    # pytest process may be reading the published one
-    warehouse, target = tmp_path / "warehouse", tmp_path / "target"
-    shutil.copytree(published_sample.warehouse_dir, warehouse, symlinks=True)
-    shutil.copytree(published_sample.target_path, target)
+    from conftest import copy_of_build
+
+    # in a copy of the published warehouse: dbt docs generate opens the build database for writing
+    copy = copy_of_build(published_sample, tmp_path)
+    warehouse, target = copy.warehouse_dir, copy.target_path
     proc = subprocess.run(
         ["make", "--no-print-directory", "docs", "DATASET=sample", f"RAW_DATA_DIR={published_sample.raw_dir}",
          f"WAREHOUSE_DIR={warehouse}", f"DBT_TARGET_PATH={target}", f"DBT_LOG_PATH={target / 'logs'}"],
@@ -32,7 +31,7 @@ def test_make_docs_writes_the_static_site_with_the_exposures(published_sample, r
         manifest["exposures"])
     catalog = json.loads((target / "catalog.json").read_text())
     documented = {node["metadata"]["name"] for node in catalog["nodes"].values()}
-    with duckdb.connect(str(warehouse / "serving" / "sample.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(copy.serving_db), read_only=True) as con:
         served = {name for (name,) in con.execute("select table_name from duckdb_tables() union all "
                                                   "select view_name from duckdb_views() where not internal"
                                                   ).fetchall()}

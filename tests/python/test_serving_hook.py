@@ -13,11 +13,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import duckdb
 import pytest
 import yaml
+from conftest import copy_of_build
 
 from custseg.serving import public_tables
 
@@ -51,20 +51,15 @@ def _identity(path: Path) -> tuple[int, int]:
 def plain_build(published_sample, small_world, repo_root, tmp_path_factory):
     """A plain ``dbt build`` of the small world into a copy of ``make build``'s warehouse folder whose build
     database was removed (a build from scratch): its serving copy and report are there from ``make build``."""
-    root = tmp_path_factory.mktemp("plain")
-    shutil.copytree(published_sample.warehouse_dir, root / "warehouse", symlinks=True)
+    plain = copy_of_build(published_sample, tmp_path_factory.mktemp("plain"), target=False)
     # serving/sample.published.json goes too: the tables are make build's, and a build whose public tables equal
     # the published ones publishes nothing (test_a_build_that_changes_no_public_table_publishes_nothing)
     for leftover in ("sample.duckdb", "sample.duckdb.wal", "fit_cache", "serving/sample.published.json"):
-        path = root / "warehouse" / leftover
+        path = plain.warehouse_dir / leftover
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
-    warehouse = root / "warehouse"
-    before = {"serving_db": _identity(warehouse / "serving" / "sample.duckdb"),
-              "report": _identity(warehouse / "reports" / "sample.html")}
-    proc = plain_dbt(repo_root, root, ["build"], raw_dir=small_world)
-    return SimpleNamespace(root=root, db=warehouse / "sample.duckdb", serving_db=warehouse / "serving" / "sample.duckdb",
-                           report=warehouse / "reports" / "sample.html", target_path=root / "target",
-                           before=before, output=proc.stdout)
+    plain.before = {"serving_db": _identity(plain.serving_db), "report": _identity(plain.report)}
+    plain.output = plain_dbt(repo_root, plain.root, ["build"], raw_dir=small_world).stdout
+    return plain
 
 
 def test_plain_dbt_build_refreshes_the_serving_copy_and_the_report(plain_build):
@@ -127,8 +122,7 @@ def test_the_build_database_copied_alone_has_every_table(build, plain_build, pub
 
 
 def test_a_build_that_changes_no_public_table_publishes_nothing(plain_build, small_world, repo_root, tmp_path):
-    root = tmp_path / "again"
-    shutil.copytree(plain_build.root / "warehouse", root / "warehouse", symlinks=True)
+    root = copy_of_build(plain_build, tmp_path / "again", target=False).root
     warehouse = root / "warehouse"
     served = (warehouse / "serving" / "sample.duckdb", warehouse / "reports" / "sample.html")
     before = [_identity(path) for path in served], (warehouse / "serving" / "sample").resolve()
@@ -152,8 +146,7 @@ def test_a_build_that_changes_no_public_table_publishes_nothing(plain_build, sma
 
 
 def test_a_failed_build_publishes_nothing_and_says_so(plain_build, repo_root, tmp_path):
-    root = tmp_path / "failed"
-    shutil.copytree(plain_build.root / "warehouse", root / "warehouse", symlinks=True)
+    root = copy_of_build(plain_build, tmp_path / "failed", target=False).root
     serving_db, report = root / "warehouse" / "serving" / "sample.duckdb", root / "warehouse" / "reports" / "sample.html"
     before = {path: (_identity(path), path.read_bytes()) for path in (serving_db, report)}
     parquet_before = (root / "warehouse" / "serving" / "sample").resolve()
@@ -193,8 +186,7 @@ def test_make_build_is_plain_dbt_build_with_the_projects_default_vars(repo_root,
 
 def test_a_publish_that_fails_fails_the_build_and_leaves_the_previous_copy(plain_build, small_world, repo_root,
                                                                           tmp_path):
-    root = tmp_path / "blocked"
-    shutil.copytree(plain_build.root / "warehouse", root / "warehouse", symlinks=True)
+    root = copy_of_build(plain_build, tmp_path / "blocked", target=False).root
     serving_db = root / "warehouse" / "serving" / "sample.duckdb"
     before = (_identity(serving_db), serving_db.read_bytes())
     shutil.rmtree(root / "warehouse" / "reports")

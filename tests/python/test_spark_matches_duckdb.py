@@ -68,21 +68,29 @@ def online_retail_spark(repo_root, tmp_path_factory):
                             tmp_path_factory.mktemp("online_retail_spark"))
 
 
+def spark_target_parameters(spark_dir: Path) -> dict[str, str]:
+    """The Spark settings of profiles.yml's spark target (server_side_parameters), rendered as dbt renders them
+    for a build whose CUSTSEG_SPARK_DIR is ``spark_dir``: the same metastore, tables, time zone and JVM options."""
+    import os
+
+    import jinja2
+    import yaml
+
+    from custseg.dbt_runner import PROJECT_DIR
+
+    environment = {**os.environ, "CUSTSEG_SPARK_DIR": str(spark_dir)}
+    rendered = jinja2.Environment().from_string((PROJECT_DIR / "profiles.yml").read_text()).render(
+        env_var=lambda name, default=None: environment.get(name, default), var=lambda name, default=None: default)
+    return yaml.safe_load(rendered)["custseg"]["outputs"]["spark"]["server_side_parameters"]
+
+
 def _spark_session(spark_dir: Path):
-    """A SparkSession on the metastore and tables the Spark build wrote (its dbt process has ended)."""
+    """A SparkSession on the metastore and tables the Spark build wrote (its dbt process has ended), with the
+    spark target's settings."""
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.enableHiveSupport()
-    for key, value in {
-        "spark.master": "local[2]",
-        "spark.ui.enabled": "false",
-        "spark.ui.showConsoleProgress": "false",
-        "spark.sql.session.timeZone": "UTC",
-        "spark.sql.warehouse.dir": str(spark_dir / "tables"),
-        "spark.hadoop.javax.jdo.option.ConnectionURL":
-            f"jdbc:derby:;databaseName={spark_dir / 'metastore_db'};create=false",
-        "spark.driver.extraJavaOptions": f"-Dderby.stream.error.file={spark_dir / 'derby-test.log'}",
-    }.items():
+    for key, value in spark_target_parameters(spark_dir).items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
