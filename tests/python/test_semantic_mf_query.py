@@ -4,7 +4,6 @@ report shows): customers, revenue and response rate have one definition, the col
 
 from __future__ import annotations
 
-
 import duckdb
 import pytest
 

@@ -69,30 +69,28 @@ def online_retail_spark(repo_root, tmp_path_factory):
 
 
 def spark_target_parameters(spark_dir: Path) -> dict[str, str]:
-    """The Spark settings of profiles.yml's spark target (server_side_parameters), rendered as dbt renders them
-    for a build whose CUSTSEG_SPARK_DIR is ``spark_dir``: the same metastore, tables, time zone and JVM options."""
+    """The Spark settings of profiles.yml's spark target (server_side_parameters), rendered by dbt's own profile
+    renderer for a build whose CUSTSEG_SPARK_DIR is ``spark_dir``: the same metastore, tables, time zone and JVM
+    options as that build's session."""
     import os
 
-    import jinja2
     import yaml
+    from dbt.config.renderer import ProfileRenderer
+    from dbt_common.context import set_invocation_context
 
     from custseg.dbt_runner import PROJECT_DIR
 
-    environment = {**os.environ, "CUSTSEG_SPARK_DIR": str(spark_dir)}
-    rendered = jinja2.Environment().from_string((PROJECT_DIR / "profiles.yml").read_text()).render(
-        env_var=lambda name, default=None: environment.get(name, default), var=lambda name, default=None: default)
-    return yaml.safe_load(rendered)["custseg"]["outputs"]["spark"]["server_side_parameters"]
+    set_invocation_context({**os.environ, "CUSTSEG_SPARK_DIR": str(spark_dir)})  # what dbt's env_var() reads
+    target = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text())["custseg"]["outputs"]["spark"]
+    return ProfileRenderer({}).render_data(target)["server_side_parameters"]
 
 
 def _spark_session(spark_dir: Path):
     """A SparkSession on the metastore and tables the Spark build wrote (its dbt process has ended), with the
     spark target's settings."""
-    from pyspark.sql import SparkSession
+    from custseg.spark_adapter import spark_session
 
-    builder = SparkSession.builder.enableHiveSupport()
-    for key, value in spark_target_parameters(spark_dir).items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    session = spark_session(spark_target_parameters(spark_dir))
     session.sparkContext.setLogLevel("ERROR")
     return session
 

@@ -18,6 +18,7 @@ DataFrame and the result is written by ``saveAsTable``, as on Databricks, withou
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,17 @@ from dbt_common.exceptions import DbtRuntimeError
 
 ADAPTER_TYPE = "custsegspark"
 INCLUDE_PATH = str(Path(__file__).parent / "include")
+
+
+def spark_session(parameters: Mapping[str, str]):
+    """The SparkSession of the profile's ``server_side_parameters`` (Hive support on): the one dbt-spark's session
+    cursor opened in this process (getOrCreate returns it), or a new one in a process without it."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.enableHiveSupport()
+    for parameter, value in parameters.items():
+        builder = builder.config(parameter, value)
+    return builder.getOrCreate()
 
 
 class CustsegsparkCredentials(SparkCredentials):
@@ -54,13 +66,7 @@ class SessionPythonJobHelper(PythonJobHelper):
         self.server_side_parameters = credentials.server_side_parameters
 
     def submit(self, compiled_code: str) -> Any:
-        from pyspark.sql import SparkSession
-
-        # The session dbt-spark's session cursor opened (getOrCreate returns it; the parameters are the same).
-        builder = SparkSession.builder.enableHiveSupport()
-        for parameter, value in self.server_side_parameters.items():
-            builder = builder.config(parameter, value)
-        spark = builder.getOrCreate()
+        spark = spark_session(self.server_side_parameters)  # the session dbt-spark's session cursor opened
         # The materialization renders the code inside an indented block: only its first line is indented.
         code = compile(compiled_code.lstrip(), f"<dbt Python model {self.parsed_model['unique_id']}>", "exec")
         exec(code, {"__name__": f"dbt_model_{self.parsed_model['alias']}", "spark": spark})  # noqa: S102
@@ -107,14 +113,9 @@ class CustsegsparkAdapter(SparkAdapter):
         (custseg.serving.from_spark). Returns the publish summary, or ``{"error": ...}``."""
         import traceback
 
-        from pyspark.sql import SparkSession
-
         from custseg.serving.from_spark import publish_from_spark
 
-        builder = SparkSession.builder.enableHiveSupport()
-        for parameter, value in self.config.credentials.server_side_parameters.items():
-            builder = builder.config(parameter, value)
-        spark = builder.getOrCreate()
+        spark = spark_session(self.config.credentials.server_side_parameters)
         try:
             return publish_from_spark(spark, tables, os.environ.get("CUSTSEG_SPARK_DIR", "warehouse/spark"),
                                       dataset, storage_version)
