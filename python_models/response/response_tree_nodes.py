@@ -1,6 +1,7 @@
-"""response_tree_nodes: the stored gradient-boosting candidate (response_model_metrics.is_stored) refit on
-every labeled customer, as data: one row per tree node (feature, threshold in raw units, children, leaf value,
-baseline, link). response_scores scores it in SQL (macro score_response_trees).
+"""response_tree_nodes: the stored gradient-boosting candidate (int_response_candidate_summary.is_stored, as
+response_model_metrics shows it) refit on every labeled customer of int_response_fit_sample (up to var
+response_fit_rows), as data: one row per tree node (feature, threshold in raw units, children, leaf value, baseline,
+link). response_scores scores it in SQL (macro score_response_trees).
 
 Logic: custseg.response.models.response_tree_nodes (tested with pytest). Features: seed model_feature_sets (model =
 'response'); settings: var 'dataset' and var 'response' (custseg/response/settings.py).
@@ -15,7 +16,7 @@ def model(dbt, session):
     from custseg.dbt_io import to_arrow, to_table
     from custseg.response.models import response_tree_nodes
 
-    training_set = to_arrow(dbt.ref("response_training_set"))
-    model_metrics = to_arrow(dbt.ref("response_model_metrics"))
+    training_set = to_arrow(dbt.ref("int_response_fit_sample"))
+    choice = to_arrow(dbt.ref("int_response_candidate_summary"))
     feature_sets = to_arrow(dbt.ref("model_feature_sets"))
-    return to_table(response_tree_nodes(training_set, model_metrics, feature_sets, dataset, overrides))
+    return to_table(response_tree_nodes(training_set, choice, feature_sets, dataset, overrides))

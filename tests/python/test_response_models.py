@@ -94,7 +94,7 @@ def test_refits_as_tables_are_scored_like_python(cache):
     metrics = metrics_for(models.response_cv_predictions(df, seed_rows(), "sample", FAST))
     coefficients = models.response_logit_coefficients(df, metrics, seed_rows(), "sample", FAST)
     nodes = models.response_tree_nodes(df, metrics, seed_rows(), "sample", FAST)
-    python = models.response_scores_python(df, metrics, coefficients, nodes, seed_rows(), "sample", FAST)
+    python = models.response_scores_python(df, df, metrics, coefficients, nodes, seed_rows(), "sample", FAST)
     assert dict(zip(coefficients["feature_name"][1:], coefficients["transform"][1:])) == {
         "age": "none", "monetary": "log1p"}
     raw = df.sort_values("customer_id").reset_index(drop=True)
@@ -107,7 +107,25 @@ def test_refits_as_tables_are_scored_like_python(cache):
         (metrics["candidate"] == "hgb") & metrics["is_stored"], "params"].iloc[0])
     stale = coefficients.assign(coefficient=coefficients["coefficient"] * 1.01)
     with pytest.raises(ValueError, match="response_logit_coefficients.*not the model"):
-        models.response_scores_python(df, metrics, stale, nodes, seed_rows(), "sample", FAST)
+        models.response_scores_python(df, df, metrics, stale, nodes, seed_rows(), "sample", FAST)
+
+
+def test_the_check_scores_every_customer_with_the_refits_on_the_bounded_sample(cache):
+    """int_response_fit_sample holds labeled customers only (and at most response_fit_rows): the refits read it,
+    the check scores every customer of the training set, unlabeled ones too."""
+    df = training_set()
+    labeled = df[df["label"].notna()]
+    fit_rows = labeled.iloc[: len(labeled) * 2 // 3]
+    metrics = metrics_for(models.response_cv_predictions(fit_rows, seed_rows(), "sample", FAST))
+    coefficients = models.response_logit_coefficients(fit_rows, metrics, seed_rows(), "sample", FAST)
+    nodes = models.response_tree_nodes(fit_rows, metrics, seed_rows(), "sample", FAST)
+    python = models.response_scores_python(df, fit_rows, metrics, coefficients, nodes, seed_rows(), "sample", FAST)
+    assert sorted(python["customer_id"]) == sorted(df["customer_id"]) and len(df) > len(labeled)
+    raw = df.sort_values("customer_id").reset_index(drop=True)
+    assert np.max(np.abs(predict_proba_from_coefficients(coefficients, raw)
+                         - python["logit_probability"].to_numpy())) < 1e-9
+    with pytest.raises(ValueError, match="response_logit_coefficients.*not the model"):
+        models.response_scores_python(df, labeled, metrics, coefficients, nodes, seed_rows(), "sample", FAST)
 
 
 def test_a_chosen_blend_stores_its_components_and_is_explained(cache):
@@ -124,7 +142,7 @@ def test_a_chosen_blend_stores_its_components_and_is_explained(cache):
     importance = models.response_feature_importance(df, metrics, coefficients, nodes, seed_rows(), "sample", FAST)
     assert importance["model"].unique().tolist() == ["blend"]
     assert importance.sort_values("importance_rank")["feature_name"].iloc[0] == "monetary"  # the signal
-    python = models.response_scores_python(df, metrics, coefficients, nodes, seed_rows(), "sample", FAST)
+    python = models.response_scores_python(df, df, metrics, coefficients, nodes, seed_rows(), "sample", FAST)
     assert python[["logit_probability", "tree_probability"]].notna().all().all()
 
 

@@ -51,15 +51,31 @@ def test_k_selection_then_centroids_then_the_check(cache):
     centroids = models.segment_centroids(df.iloc[::-1], k_table, None, "sample", overrides)  # row order: no matter
     assert centroids["segment_name"].notna().all() and len(centroids) == k * 3
     assert len(list(cache.glob("segments-*.pickle"))) == 1
-    check = models.segment_assignments_python(df, k_table, centroids, None, "sample", overrides)
+    check = models.segment_assignments_python(df, df, k_table, centroids, None, "sample", overrides)
     scored = assign_from_centroids(df, centroids)
     assert (check.set_index("customer_id")["segment_id"]
             == scored.set_index("customer_id")["segment_id"].loc[check["customer_id"]]).all()
     stale = centroids.assign(centroid=centroids["centroid"] + 1e-6)
     with pytest.raises(ValueError, match="segment_centroids.*not the model"):
-        models.segment_assignments_python(df, k_table, stale, None, "sample", overrides)
+        models.segment_assignments_python(df, df, k_table, stale, None, "sample", overrides)
     fixed = models.segment_k_selection(df, None, "sample", {**overrides, "k": 2})
     assert fixed.loc[fixed["is_chosen"], "k"].tolist() == [2]
+
+
+def test_the_check_assigns_every_customer_with_the_fit_on_the_bounded_sample(cache):
+    """int_customer_fit_sample holds part of the customers: the fits read it, the check assigns them all."""
+    overrides = {"features": ["a", "b", "c"], "log1p": ["a"], "k_max": 5, "n_init": 2}
+    everyone = _features(n=400, seed=2).assign(a=lambda d: d["a"].abs())
+    fit_rows = everyone.iloc[::3]
+    k_table = models.segment_k_selection(fit_rows, None, "sample", overrides)
+    centroids = models.segment_centroids(fit_rows, k_table, None, "sample", overrides)
+    check = models.segment_assignments_python(everyone, fit_rows, k_table, centroids, None, "sample", overrides)
+    assert sorted(check["customer_id"]) == sorted(everyone["customer_id"])
+    scored = assign_from_centroids(everyone, centroids).set_index("customer_id")["segment_id"]
+    assert (check.set_index("customer_id")["segment_id"] == scored.loc[check["customer_id"]].to_numpy()).all()
+    on_fit_rows = check.set_index("customer_id")["segment_id"].loc[sorted(fit_rows["customer_id"])]
+    fitted = models.segment_assignments_python(fit_rows, fit_rows, k_table, centroids, None, "sample", overrides)
+    assert (fitted.set_index("customer_id")["segment_id"] == on_fit_rows).all()
 
 
 def _members():

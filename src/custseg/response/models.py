@@ -1,16 +1,19 @@
 """What the response model's dbt Python models call: one function per model, one table each.
 
-- :func:`response_cv_predictions`   response_training_set -> the out-of-fold probability of every candidate for
-  every labeled customer of a bounded stratified sample (candidate, params, fold, customer, label, probability).
-  ``response_model_metrics`` (SQL) computes the metrics from it and marks the chosen candidate.
-- :func:`response_logit_coefficients`  the best logistic candidate (by response_model_metrics) refit on every
-  labeled customer, as data (scored in SQL by macro score_response_logit)
+- :func:`response_cv_predictions`   int_response_fit_sample (the labeled customers of response_training_set, up to
+  var response_fit_rows) -> the out-of-fold probability of every candidate for every customer of a bounded
+  stratified sample (candidate, params, fold, customer, label, probability). ``response_model_metrics`` (SQL)
+  computes the metrics from it and marks the chosen candidate.
+- :func:`response_logit_coefficients`  the best logistic candidate (by int_response_candidate_summary, the choice
+  that response_model_metrics shows) refit on every customer of int_response_fit_sample, as data (scored in SQL
+  by macro score_response_logit)
 - :func:`response_tree_nodes`       the best gradient-boosting candidate refit, as a node table (macro
   score_response_trees)
 - :func:`response_selection_estimates`  the chosen candidate's selection-aware estimate per metric (BBC-CV over
   the out-of-fold predictions of every candidate, blends included)
 - :func:`response_feature_importance`  permutation importance of the chosen candidate's refit
-- :func:`response_scores_python`    the check: both refits' ``predict_proba`` for every customer, which data tests
+- :func:`response_scores_python`    the check: both refits' ``predict_proba`` for every customer of
+  response_training_set, which data tests
   compare with the SQL scores
 
 Inputs are pyarrow Tables (:func:`custseg.dbt_io.to_arrow`). Settings: var ``dataset``, var ``response`` and the
@@ -121,8 +124,9 @@ _FIT_KEYS = ("features", "log1p", "n_folds", "n_repeats", "random_state", "class
 
 
 def _best_of_family(model_metrics, family: str) -> Candidate | None:
-    """The candidate of ``family`` that response_model_metrics marks ``is_stored`` (the chosen candidate's
-    logistic / boosting component, else the family's best; None: not searched)."""
+    """The candidate of ``family`` that ``model_metrics`` (int_response_candidate_summary, the choice that
+    response_model_metrics shows) marks ``is_stored`` (the chosen candidate's logistic / boosting component, else
+    the family's best; None: not searched)."""
     m = to_pandas(model_metrics)
     rows = m[(m["candidate"].astype(str) == family) & m["is_stored"].astype(bool)]
     if len(rows) == 0:
@@ -138,7 +142,8 @@ def _chosen(model_metrics) -> Candidate | None:
 
 
 def refit(inp: Inputs, candidate: Candidate):
-    """``candidate`` fitted on every labeled customer (memoized on disk); a blend: its components' refits."""
+    """``candidate`` fitted on every labeled customer of ``inp`` (int_response_fit_sample; memoized on disk); a
+    blend: its components' refits."""
     if candidate.name == BLEND:
         return BlendClassifier([refit(inp, c) for c in candidate.components()])
     d, s = inp.data, inp.settings
@@ -253,24 +258,25 @@ def _check_stored(inp: Inputs, family: str, model, coefficients, tree_nodes) -> 
                           ["tree_id", "node_id"], "response_tree_nodes")
 
 
-def response_scores_python(training_set, model_metrics, coefficients, tree_nodes, feature_sets=None,
+def response_scores_python(training_set, fit_rows, model_metrics, coefficients, tree_nodes, feature_sets=None,
                            dataset=None, overrides=None) -> pd.DataFrame:
-    """The check table: every customer's probability from both refits, in Python (``predict_proba``).
+    """The check table: every customer of ``training_set``'s probability from both refits on ``fit_rows``
+    (int_response_fit_sample), in Python (``predict_proba``).
 
     ``coefficients`` and ``tree_nodes`` are the published model tables: each refit must be the model stored
     there (else the check would compare SQL with some other model)."""
-    inp = inputs(training_set, feature_sets, dataset, overrides)
-    if not inp.has_labels:
+    fitted = inputs(fit_rows, feature_sets, dataset, overrides)
+    if not fitted.has_labels:
         return _empty(PYTHON_SCORE_DTYPES)
-    d = inp.data
+    d = inputs(training_set, feature_sets, dataset, overrides).data
     out = pd.DataFrame({"customer_id": d.customer_id})
     for column, family in (("logit_probability", LOGIT), ("tree_probability", HGB)):
         candidate = _best_of_family(model_metrics, family)
         if candidate is None:
             out[column] = np.full(d.n, np.nan)
             continue
-        model = refit(inp, candidate)
-        _check_stored(inp, family, model, coefficients, tree_nodes)
+        model = refit(fitted, candidate)
+        _check_stored(fitted, family, model, coefficients, tree_nodes)
         with _one_thread():
             out[column] = model.predict_proba(d.X)[:, 1]
     return out.astype(PYTHON_SCORE_DTYPES)

@@ -13,7 +13,9 @@ n_repeats              repeats of the stratified CV, each with its own shuffle (
 selection_bootstraps   resamples of the selection-aware estimate (BBC-CV, custseg/response/selection.py; 200)
 class_weight           'balanced' (default) or null
 cv_sample_size         labeled customers the candidates are cross-validated on: a fixed stratified sample of
-                       this size (10,000; all of them when fewer); the refit uses every labeled customer
+                       this size (10,000; all of them when fewer) of int_response_fit_sample; the refit uses
+                       every customer of int_response_fit_sample (the labeled customers, up to the top-level
+                       var response_fit_rows, 200,000: a uniform sample by md5(customer_id), taken in SQL)
 =====================  ===================================================================================
 
 Keys read by the SQL models only (macro ``response_setting``, which holds their defaults per data set):

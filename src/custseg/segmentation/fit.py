@@ -37,7 +37,7 @@ from custseg.segmentation.k_selection import STABILITY_THRESHOLD, SILHOUETTE_TOL
 from custseg.segmentation.naming import name_segments
 from custseg.segmentation.preprocess import Preprocessor
 from custseg.segmentation.profiles import build_profiles
-from custseg.segmentation.relabel import relabel
+from custseg.segmentation.relabel import new_ids, relabel
 from custseg.segmentation.scoring import CENTROID_COLUMNS, nearest
 
 DEFAULT_K_RANGE = range(2, 11)
@@ -56,15 +56,24 @@ class KMeansFit:
     model_labels: np.ndarray  # k-means predict, renumbered, in the order of ``ids``
     preprocessor: Preprocessor = field(repr=False)
     kmeans: KMeans = field(repr=False)
+    new_ids: np.ndarray = field(repr=False, default=None)  # the published id of each k-means cluster index
+    table_name: str = "customer_features"
 
     def centroid_table(self) -> pd.DataFrame:
         """``segment_centroids``: one row per segment and feature, with the segment's name."""
         return centroid_table(self.preprocessor, self.centers, self.segment_names)
 
-    def python_assignments(self) -> pd.DataFrame:
-        """Every fitted row's segment as k-means ``predict`` says (renumbered)."""
-        return pd.DataFrame({self.id_column: pd.array(self.ids.to_numpy(), dtype="string"),
-                             "segment_id": self.model_labels.astype("int64")})
+    def python_assignments(self, data=None) -> pd.DataFrame:
+        """Every row's segment as k-means ``predict`` says (renumbered as published): the fitted rows, or the rows
+        of ``data`` (the same id and feature columns), transformed and scaled as the fitted rows were."""
+        if data is None:
+            ids, labels = self.ids, self.model_labels
+        else:
+            ids, raw = prepared(data, self.features, self.id_column, self.table_name)
+            with _threads(1):
+                labels = self.new_ids[self.kmeans.predict(self.preprocessor.reduce(self.preprocessor.scale(raw)))]
+        return pd.DataFrame({self.id_column: pd.array(ids.to_numpy(), dtype="string"),
+                             "segment_id": np.asarray(labels).astype("int64")})
 
 
 @dataclass
@@ -157,7 +166,8 @@ def fit_kmeans(data, features: Sequence[str], k: int, *, transforms: Mapping[str
         x = pre.reduce(z)
         fit_idx = sample_indices(len(x), fit_sample_size, random_state)
         km = KMeans(n_clusters=int(k), n_init=n_init, random_state=random_state).fit(x[fit_idx])
-        model_labels, centers = relabel(km.predict(x), pre.to_scaled_space(km.cluster_centers_))
+        labels, scaled_centers = km.predict(x), pre.to_scaled_space(km.cluster_centers_)
+        model_labels, centers = relabel(labels, scaled_centers)
     idx, _ = nearest(z, centers)
     segment_ids = idx + 1
     z_means = np.vstack([z[segment_ids == s].mean(axis=0) if (segment_ids == s).any() else centers[s - 1]
@@ -165,7 +175,7 @@ def fit_kmeans(data, features: Sequence[str], k: int, *, transforms: Mapping[str
     names = name_segments(z_means, list(features), name_vocabulary)
     return KMeansFit(k=int(k), features=list(features), id_column=id_column, ids=ids, centers=centers,
                      segment_names={s: names[s - 1] for s in range(1, int(k) + 1)}, model_labels=model_labels,
-                     preprocessor=pre, kmeans=km)
+                     preprocessor=pre, kmeans=km, new_ids=new_ids(labels, scaled_centers), table_name=table_name)
 
 
 def fit_segments(data, features: Sequence[str], *, transforms: Mapping[str, str] | None = None,

@@ -1,7 +1,7 @@
 """What the segmentation's dbt Python models call: one function per model, one table each.
 
-- :func:`segment_k_selection`   customer_features -> the criteria per k and the chosen k (bounded samples)
-- :func:`segment_centroids`     customer_features + segment_k_selection -> the fitted k-means as data
+- :func:`segment_k_selection`   int_customer_fit_sample -> the criteria per k and the chosen k (bounded samples)
+- :func:`segment_centroids`     int_customer_fit_sample + segment_k_selection -> the fitted k-means as data
 - :func:`population_segment_centroids`  int_population_fit_sample -> the population's k-means as data
 - :func:`segment_assignments_python`    the check: k-means ``predict`` for every customer, which the data test
   ``assert_sql_segments_match_python`` compares with the SQL assignment (``customer_segments``)
@@ -65,16 +65,18 @@ def segment_centroids(customer_features, k_selection, feature_sets=None, dataset
     return _customer_fit(customer_features, k_selection, feature_sets, dataset, overrides).centroid_table()
 
 
-def segment_assignments_python(customer_features, k_selection, centroids, feature_sets=None,
+def segment_assignments_python(customer_features, fit_rows, k_selection, centroids, feature_sets=None,
                                dataset: str | None = None, overrides: Mapping | str | None = None) -> pd.DataFrame:
-    """The check table: customer_id and the segment k-means ``predict`` gives it (renumbered as published).
+    """The check table: every customer of ``customer_features`` and the segment k-means ``predict`` gives it
+    (renumbered as published), the k-means being the one fitted on ``fit_rows`` (int_customer_fit_sample).
 
     ``centroids`` is the published segment_centroids: the fit must be the model stored there, else the check
     would compare SQL with some other model."""
-    fit = _customer_fit(customer_features, k_selection, feature_sets, dataset, overrides)
+    settings = _customer_settings(dataset, overrides, feature_sets)
+    fit = _customer_fit(fit_rows, k_selection, feature_sets, dataset, overrides)
     assert_same_model(fit.centroid_table(), to_pandas(centroids, "segment_centroids"), ["segment_id", "feature_position"],
                 "segment_centroids")
-    return fit.python_assignments()
+    return fit.python_assignments(_input(customer_features, "customer_id", settings["features"], "customer_features"))
 
 
 def population_segment_centroids(population_features, feature_sets=None, dataset: str | None = None,

@@ -19,9 +19,15 @@ def stable_order(labels: np.ndarray, centers: np.ndarray) -> np.ndarray:
     return np.array([key[-1] for key in sorted(keys)], dtype="int64")
 
 
-def relabel(labels: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(segment_ids, ordered_centers)``: 1-based stable ids and the centers in id order."""
+def new_ids(labels: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """The 1-based stable id of each old cluster index (position c holds cluster c's id)."""
     order = stable_order(labels, centers)
     new_id = np.empty(len(centers), dtype="int64")
     new_id[order] = np.arange(1, len(centers) + 1)
-    return new_id[np.asarray(labels, dtype="int64")], np.asarray(centers)[order]
+    return new_id
+
+
+def relabel(labels: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(segment_ids, ordered_centers)``: 1-based stable ids and the centers in id order."""
+    new_id = new_ids(labels, centers)
+    return new_id[np.asarray(labels, dtype="int64")], np.asarray(centers)[stable_order(labels, centers)]

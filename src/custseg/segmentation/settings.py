@@ -20,6 +20,8 @@ n_init, random_state        k-means starts and seed (10, 42)
 silhouette_sample_size      rows the silhouette is computed on (6,000)
 selection_sample_size       rows the per-k fits use (10,000)
 fit_sample_size             rows the final fit uses: a fixed random sample (50,000; null = all)
+(the rows are int_customer_fit_sample's: customer_features up to the top-level var customer_fit_rows, 200,000, a
+uniform sample by md5(customer_id) taken in SQL; the samples above are drawn from them)
 population_features         columns of ``population_members`` clustered for the comparison
 population_log1p            their log1p features
 population_k                fixed k of the population segmentation (null = choose)
