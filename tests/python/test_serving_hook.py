@@ -122,10 +122,10 @@ def test_the_build_database_copied_alone_has_every_table(build, plain_build, pub
 
 
 def test_a_build_that_changes_no_public_table_publishes_nothing(plain_build, small_world, repo_root, tmp_path):
-    root = copy_of_build(plain_build, tmp_path / "again", target=False).root
-    warehouse = root / "warehouse"
-    served = (warehouse / "serving" / "sample.duckdb", warehouse / "reports" / "sample.html")
-    before = [_identity(path) for path in served], (warehouse / "serving" / "sample").resolve()
+    again = copy_of_build(plain_build, tmp_path / "again", target=False)
+    root = again.root
+    served = (again.serving_db, again.report)
+    before = [_identity(path) for path in served], again.parquet_dir.resolve()
 
     proc = plain_dbt(repo_root, root, ["build"], raw_dir=small_world)
 
@@ -135,9 +135,9 @@ def test_a_build_that_changes_no_public_table_publishes_nothing(plain_build, sma
     assert {kind for kind, _ in fits} >= {"segment_k", "segments", "population", "response_cv", "response_refit",
                                           "response_selection", "response_importance", "clv", "quality"}
     assert [kind for kind, how in fits if how == "started"] == []
-    assert ([_identity(path) for path in served], (warehouse / "serving" / "sample").resolve()) == before
+    assert ([_identity(path) for path in served], again.parquet_dir.resolve()) == before
     # one row of one public table changes: the next build publishes again
-    with duckdb.connect(str(warehouse / "sample.duckdb")) as con:
+    with duckdb.connect(str(again.db)) as con:
         con.execute("delete from main.customer_segments where customer_id = (select min(customer_id) "
                     "from main.customer_segments)")
     proc = plain_dbt(repo_root, root, ["run", "--select", "customer_activity"], raw_dir=small_world)
@@ -146,10 +146,10 @@ def test_a_build_that_changes_no_public_table_publishes_nothing(plain_build, sma
 
 
 def test_a_failed_build_publishes_nothing_and_says_so(plain_build, repo_root, tmp_path):
-    root = copy_of_build(plain_build, tmp_path / "failed", target=False).root
-    serving_db, report = root / "warehouse" / "serving" / "sample.duckdb", root / "warehouse" / "reports" / "sample.html"
-    before = {path: (_identity(path), path.read_bytes()) for path in (serving_db, report)}
-    parquet_before = (root / "warehouse" / "serving" / "sample").resolve()
+    failed = copy_of_build(plain_build, tmp_path / "failed", target=False)
+    root, serving_db = failed.root, failed.serving_db
+    before = {path: (_identity(path), path.read_bytes()) for path in (serving_db, failed.report)}
+    parquet_before = failed.parquet_dir.resolve()
     empty = tmp_path / "no_raw_files"
     empty.mkdir()
 
@@ -160,7 +160,7 @@ def test_a_failed_build_publishes_nothing_and_says_so(plain_build, repo_root, tm
     assert proc.returncode != 0
     assert "serving copy NOT published" in proc.stdout and "The previous serving copy and report stay" in proc.stdout
     assert {path: (_identity(path), path.read_bytes()) for path in before} == before
-    assert (root / "warehouse" / "serving" / "sample").resolve() == parquet_before
+    assert failed.parquet_dir.resolve() == parquet_before
     assert not [p.name for p in serving_db.parent.iterdir() if ".tmp-" in p.name]
 
 
@@ -186,11 +186,11 @@ def test_make_build_is_plain_dbt_build_with_the_projects_default_vars(repo_root,
 
 def test_a_publish_that_fails_fails_the_build_and_leaves_the_previous_copy(plain_build, small_world, repo_root,
                                                                           tmp_path):
-    root = copy_of_build(plain_build, tmp_path / "blocked", target=False).root
-    serving_db = root / "warehouse" / "serving" / "sample.duckdb"
+    blocked = copy_of_build(plain_build, tmp_path / "blocked", target=False)
+    root, serving_db = blocked.root, blocked.serving_db
     before = (_identity(serving_db), serving_db.read_bytes())
-    shutil.rmtree(root / "warehouse" / "reports")
-    (root / "warehouse" / "reports").write_text("a file where the reports folder goes")
+    shutil.rmtree(blocked.report.parent)
+    blocked.report.parent.write_text("a file where the reports folder goes")
 
     # a `dbt run` of one model: the hook publishes every public model the database holds
     proc = plain_dbt(repo_root, root, ["run", "--select", "customer_activity"], raw_dir=small_world, check=False)
@@ -200,4 +200,4 @@ def test_a_publish_that_fails_fails_the_build_and_leaves_the_previous_copy(plain
     assert (_identity(serving_db), serving_db.read_bytes()) == before
     assert not [p.name for p in serving_db.parent.iterdir() if ".tmp-" in p.name]
     assert len(list(serving_db.parent.glob(".sample.parquet-*"))) == len(
-        list((plain_build.root / "warehouse" / "serving").glob(".sample.parquet-*")))
+        list(plain_build.serving_db.parent.glob(".sample.parquet-*")))
