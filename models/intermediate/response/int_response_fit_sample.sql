@@ -8,5 +8,4 @@
 select *
 from {{ ref('response_training_set') }}
 where is_labeled
-order by {{ dbt.hash('customer_id') }}, customer_id
-limit {{ var('response_fit_rows') | int }}
+{{ uniform_sample('customer_id', var('response_fit_rows')) }}

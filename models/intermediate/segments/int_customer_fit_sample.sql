@@ -6,5 +6,4 @@
 
 select *
 from {{ ref('customer_features') }}
-order by {{ dbt.hash('customer_id') }}, customer_id
-limit {{ var('customer_fit_rows') | int }}
+{{ uniform_sample('customer_id', var('customer_fit_rows')) }}

@@ -6,5 +6,4 @@
 
 select *
 from {{ ref('population_features') }}
-order by {{ dbt.hash('person_id') }}, person_id
-limit {{ var('population_fit_rows') | int }}
+{{ uniform_sample('person_id', var('population_fit_rows')) }}
