@@ -19,17 +19,6 @@ if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
     _main.__file__ = "<pytest-xdist worker>"
 
 
-@pytest.fixture(autouse=True)
-def _no_publish_heartbeat_left():
-    """A test that begins a publish and never finishes it (the interrupted publishes of test_serving_publish and
-    test_bad_input_trust) would leave its heartbeat thread saying "publishing ..." every 10 s for the rest of the
-    worker's tests, into their progress lines (test_progress counts them): it is stopped after the test."""
-    yield
-    publish = sys.modules.get("custseg.serving.publish")
-    for new_db in list(getattr(publish, "_HEARTBEATS", {})):
-        publish._stop_heartbeat(Path(new_db))
-
-
 def shared_data_dir() -> Path:
     """The public data sets: CUSTSEG_SHARED_DATA, default ../shared/data beside the repository."""
     return Path(os.environ.get("CUSTSEG_SHARED_DATA", REPO_ROOT.parent / "shared" / "data")).resolve()

@@ -47,6 +47,17 @@ def test_a_python_model_is_short_and_reads_tables_it_uses(path):
                 if isinstance(target, ast.Name) and any(ref in ast.walk(node.value) for ref in refs)}
     used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
     assert assigned <= used, f"{path.name}: table(s) read but not used: {sorted(assigned - used)}"
+    # One computation, one table: the package's functions (custseg.*, but the dbt_io edge helpers) are called
+    # once, and what that call returns is what the model returns (as a table).
+    logic = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+             and (node.module or "").startswith("custseg") and node.module != "custseg.dbt_io" for alias in node.names}
+    calls = [node for node in ast.walk(functions[0]) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Name) and node.func.id in logic]
+    assert len(calls) == 1, f"{path.name} calls {len(calls)} functions of the package, not one"
+    [returned] = [node.value for node in ast.walk(functions[0]) if isinstance(node, ast.Return)]
+    if isinstance(returned, ast.Call) and getattr(returned.func, "id", None) == "to_table":
+        returned = returned.args[0]
+    assert returned is calls[0], f"{path.name} does not return what its one computation returns"
 
 
 @pytest.mark.parametrize(("name", "table"), sorted(FIT_INPUTS.items()))

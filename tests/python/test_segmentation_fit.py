@@ -75,11 +75,11 @@ def test_relabeling_is_stable_whatever_the_kmeans_numbering():
     rng = np.random.default_rng(1)
     centers = rng.normal(size=(4, 3))
     labels = rng.choice(4, size=200, p=[0.1, 0.2, 0.3, 0.4])
-    ids, ordered = relabel(labels, centers)
+    ids, ordered, _ = relabel(labels, centers)
     for perm in ([3, 2, 1, 0], [1, 0, 3, 2], [2, 3, 0, 1]):
         perm = np.array(perm)  # cluster c is called perm[c] by another run
         inv = np.argsort(perm)
-        ids2, ordered2 = relabel(perm[labels], centers[inv])
+        ids2, ordered2, _ = relabel(perm[labels], centers[inv])
         np.testing.assert_array_equal(ids, ids2)
         np.testing.assert_array_equal(ordered, ordered2)
     # largest segment first; equal sizes ordered by centroid coordinates

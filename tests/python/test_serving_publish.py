@@ -161,6 +161,8 @@ def test_begin_removes_what_an_interrupted_publish_left(build_db):
 
     assert not abandoned.exists() and not again.exists()
     assert good.duckdb_path.is_file()
+    pub.abandon(again)  # this process lives on: the second publish is interrupted too, or its progress lines run on
+    assert str(again) not in pub._HEARTBEATS and str(abandoned) not in pub._HEARTBEATS
 
 
 def test_a_failed_finish_leaves_the_last_good_copy_and_report(build_db, monkeypatch):

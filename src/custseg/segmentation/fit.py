@@ -37,7 +37,7 @@ from custseg.segmentation.k_selection import STABILITY_THRESHOLD, SILHOUETTE_TOL
 from custseg.segmentation.naming import name_segments
 from custseg.segmentation.preprocess import Preprocessor
 from custseg.segmentation.profiles import build_profiles
-from custseg.segmentation.relabel import new_ids, relabel
+from custseg.segmentation.relabel import relabel
 from custseg.segmentation.scoring import CENTROID_COLUMNS, nearest
 
 DEFAULT_K_RANGE = range(2, 11)
@@ -166,8 +166,7 @@ def fit_kmeans(data, features: Sequence[str], k: int, *, transforms: Mapping[str
         x = pre.reduce(z)
         fit_idx = sample_indices(len(x), fit_sample_size, random_state)
         km = KMeans(n_clusters=int(k), n_init=n_init, random_state=random_state).fit(x[fit_idx])
-        labels, scaled_centers = km.predict(x), pre.to_scaled_space(km.cluster_centers_)
-        model_labels, centers = relabel(labels, scaled_centers)
+        model_labels, centers, cluster_ids = relabel(km.predict(x), pre.to_scaled_space(km.cluster_centers_))
     idx, _ = nearest(z, centers)
     segment_ids = idx + 1
     z_means = np.vstack([z[segment_ids == s].mean(axis=0) if (segment_ids == s).any() else centers[s - 1]
@@ -175,7 +174,7 @@ def fit_kmeans(data, features: Sequence[str], k: int, *, transforms: Mapping[str
     names = name_segments(z_means, list(features), name_vocabulary)
     return KMeansFit(k=int(k), features=list(features), id_column=id_column, ids=ids, centers=centers,
                      segment_names={s: names[s - 1] for s in range(1, int(k) + 1)}, model_labels=model_labels,
-                     preprocessor=pre, kmeans=km, new_ids=new_ids(labels, scaled_centers), table_name=table_name)
+                     preprocessor=pre, kmeans=km, new_ids=cluster_ids, table_name=table_name)
 
 
 def fit_segments(data, features: Sequence[str], *, transforms: Mapping[str, str] | None = None,

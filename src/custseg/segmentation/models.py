@@ -72,11 +72,10 @@ def segment_assignments_python(customer_features, fit_rows, k_selection, centroi
 
     ``centroids`` is the published segment_centroids: the fit must be the model stored there, else the check
     would compare SQL with some other model."""
-    settings = _customer_settings(dataset, overrides, feature_sets)
     fit = _customer_fit(fit_rows, k_selection, feature_sets, dataset, overrides)
     assert_same_model(fit.centroid_table(), to_pandas(centroids, "segment_centroids"), ["segment_id", "feature_position"],
                 "segment_centroids")
-    return fit.python_assignments(_input(customer_features, "customer_id", settings["features"], "customer_features"))
+    return fit.python_assignments(customer_features)
 
 
 def population_segment_centroids(population_features, feature_sets=None, dataset: str | None = None,

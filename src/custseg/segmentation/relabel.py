@@ -27,7 +27,8 @@ def new_ids(labels: np.ndarray, centers: np.ndarray) -> np.ndarray:
     return new_id
 
 
-def relabel(labels: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(segment_ids, ordered_centers)``: 1-based stable ids and the centers in id order."""
+def relabel(labels: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(segment_ids, ordered_centers, new_id)``: 1-based stable ids, the centers in id order, and the id
+    of each old cluster index (:func:`new_ids`, to renumber later predictions)."""
     new_id = new_ids(labels, centers)
-    return new_id[np.asarray(labels, dtype="int64")], np.asarray(centers)[stable_order(labels, centers)]
+    return new_id[np.asarray(labels, dtype="int64")], np.asarray(centers)[np.argsort(new_id)], new_id

@@ -136,6 +136,14 @@ def _stop_heartbeat(new_db: Path) -> None:
         stack.close()
 
 
+def abandon(new_db: Path | str) -> None:
+    """An interrupted publish of ``new_db`` (from :func:`begin`, never finished): its progress lines stop and its
+    new file, if the hook made it, is removed. The next :func:`begin` of the data set does this for a publish
+    its process left; a process that ends takes its own with it."""
+    _stop_heartbeat(Path(new_db))
+    _remove_db(Path(new_db))
+
+
 def _preload_report() -> None:
     importlib.import_module("custseg.report.build")
     importlib.import_module("custseg.report.assets").vega_bundle()
@@ -154,7 +162,7 @@ def begin(db_path: Path | str, dataset: str) -> Path:
     threading.Thread(target=_preload_report, daemon=True).start()
     prefix = str(paths.serving_dir / f".{dataset}{TMP_MARK}")
     for abandoned in [key for key in _HEARTBEATS if key.startswith(prefix)]:  # a publish that never finished
-        _stop_heartbeat(Path(abandoned))
+        abandon(abandoned)
     new_db = paths.serving_dir / f".{dataset}{TMP_MARK}{time.time_ns()}-{os.getpid()}"
     _start_heartbeat(new_db, dataset).stage = "copying the public tables into the new file"
     return new_db
