@@ -6,7 +6,9 @@ For every k in a range (default 2..10) k-means is fitted (same ``n_init`` and
 * ``inertia`` - within-cluster sum of squares (lower is better, always falls with k);
 * ``silhouette`` - mean silhouette (higher is better). When the data has more rows than
   ``silhouette_sample_size`` (default 10,000) it is computed on a fixed random sample of
-  that many rows (seed ``random_state``; the same rows for every k);
+  that many rows (seed ``random_state``; the same rows for every k). The pairwise distances of those rows are
+  the same for every k, so :func:`silhouettes` computes them once for the whole range (in scikit-learn's
+  chunks) and reduces each chunk for every k: the values of ``silhouette_score``, for the cost of one;
 * ``davies_bouldin`` - lower is better;
 * ``calinski_harabasz`` - higher is better;
 * ``stability`` - mean adjusted Rand index (ARI) between the k-means of the selection sample and
@@ -39,12 +41,13 @@ fixed random sample of that size (the final fit still uses every row).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
-from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score, silhouette_score
+from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score
+from sklearn.metrics import pairwise_distances_chunked
 
 K_SELECTION_COLUMNS = ("k", "inertia", "silhouette", "davies_bouldin", "calinski_harabasz", "is_chosen",
                        "silhouette_sample_size", "selection_sample_size", "stability", "is_in_range", "is_stable",
@@ -76,17 +79,17 @@ def evaluate_k(x: np.ndarray, k_values: Iterable[int] = range(2, 11), *, n_init:
     x = x[sample_indices(len(x), selection_sample_size, random_state)]
     n_distinct = len(np.unique(x, axis=0))
     sil_idx = sample_indices(len(x), silhouette_sample_size, random_state)
-    rows = []
+    fits = {}
     for k in sorted(set(int(k) for k in k_values)):
         if k < 2:
             raise ValueError(f"k must be at least 2, got {k}")
         if k > n_distinct or k >= len(x):
             continue  # k-means needs k distinct points and silhouette needs k <= n - 1
-        km = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(x)
-        labels = km.labels_
-        sil_labels = labels[sil_idx]
-        sil = (float(silhouette_score(x[sil_idx], sil_labels))
-               if 1 < len(np.unique(sil_labels)) < len(sil_idx) else float("nan"))
+        fits[k] = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(x)
+    sil_by_k = dict(zip(fits, silhouettes(x[sil_idx], [km.labels_[sil_idx] for km in fits.values()])))
+    rows = []
+    for k, km in fits.items():
+        labels, sil = km.labels_, sil_by_k[k]
         measured = segments_min <= k <= (segments_max if segments_max is not None else k)
         stab = bootstrap_stability(x, labels, k, stability_bootstraps if measured else 0,
                                    n_init=min(n_init, STABILITY_N_INIT), random_state=random_state)
@@ -108,6 +111,53 @@ def evaluate_k(x: np.ndarray, k_values: Iterable[int] = range(2, 11), *, n_init:
         raise ValueError(f"no k in {list(k_values)} can be fitted on {len(x)} rows "
                          f"({n_distinct} distinct)")
     return _typed(pd.DataFrame(rows, columns=list(K_SELECTION_COLUMNS)))
+
+
+def silhouettes(x: np.ndarray, labelings: Sequence[np.ndarray]) -> list[float]:
+    """The mean silhouette of the rows ``x`` under each of ``labelings``: for each, the value of scikit-learn's
+    ``silhouette_score(x, labels)``, bit for bit, computed the same way (the same chunks of euclidean distances,
+    the same per-cluster sums), but with each chunk of distances computed once and reduced for every labeling.
+    NaN for a labeling with one cluster, or with as many clusters as rows (the silhouette is undefined)."""
+    x = np.asarray(x, dtype="float64")
+    encoded = []
+    for labels in labelings:
+        codes = np.unique(np.asarray(labels), return_inverse=True)[1].reshape(-1)
+        freqs = np.bincount(codes)
+        encoded.append((codes, freqs) if 1 < len(freqs) < len(codes) else None)
+    parts: list[tuple[list, list]] = [([], []) for _ in encoded]
+    if any(labeling is not None for labeling in encoded):
+        start = 0
+        for chunk in pairwise_distances_chunked(x):
+            for labeling, (intra, inter) in zip(encoded, parts):
+                if labeling is not None:
+                    own, nearest = _own_and_nearest(chunk, start, *labeling)
+                    intra.append(own)
+                    inter.append(nearest)
+            start += len(chunk)
+    return [_mean_silhouette(*labeling, *parts[i]) if labeling is not None else float("nan")
+            for i, labeling in enumerate(encoded)]
+
+
+def _own_and_nearest(chunk: np.ndarray, start: int, codes: np.ndarray,
+                     freqs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For the rows ``start..`` of one chunk of distances: each row's sum of distances to its own cluster, and
+    its mean distance to the nearest other cluster (scikit-learn's per-chunk silhouette reduction)."""
+    sums = np.zeros((len(chunk), len(freqs)), dtype=chunk.dtype)
+    for row in range(len(chunk)):
+        sums[row] += np.bincount(codes, weights=chunk[row], minlength=len(freqs))
+    own = (np.arange(len(chunk)), codes[start:start + len(chunk)])
+    intra = sums[own]
+    sums[own] = np.inf
+    sums /= freqs
+    return intra, sums.min(axis=1)
+
+
+def _mean_silhouette(codes: np.ndarray, freqs: np.ndarray, intra: list, inter: list) -> float:
+    intra, inter = np.concatenate(intra), np.concatenate(inter)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        intra = intra / (freqs - 1).take(codes, mode="clip")
+        samples = (inter - intra) / np.maximum(intra, inter)
+    return float(np.mean(np.nan_to_num(samples)))
 
 
 def bootstrap_stability(x: np.ndarray, labels: np.ndarray, k: int, bootstraps: int, *, n_init: int = 10,
