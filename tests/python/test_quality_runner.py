@@ -159,3 +159,31 @@ def test_the_model_validates_every_suite_in_process():
     assert len(source.splitlines()) <= 25
     package = "".join(path.read_text() for path in (REPO / "src" / "custseg" / "quality").glob("*.py"))
     assert "custseg.workers" not in package and "frozen_heap" not in package
+
+
+def test_a_verdict_loaded_from_the_cache_never_imports_great_expectations(tmp_path):
+    """A build whose samples did not change loads Great Expectations' verdict: importing GE (~3 s, pyspark
+    included when installed) is left out of it. Two fresh interpreters share one cache folder: the first
+    validates (and imports GE), the second gets the same table without GE in sys.modules."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "validate.py"  # a file, not -c: pyspark's import exits an interpreter without __main__.__file__
+    script.write_text(
+        "import json, sys\n"
+        "import pandas as pd\n"
+        "from custseg.quality import validate_tables\n"
+        "customers = pd.DataFrame({'customer_id': ['1', '2'], 'birth_year': [1970, 1893],\n"
+        "                          'income': [1.0, 2.0], 'marital_status': ['single', None]})\n"
+        "results = validate_tables('customer_personality', {'clean': {'customers': customers}})\n"
+        "print(json.dumps({'imported': 'great_expectations' in sys.modules,\n"
+        "                  'results': results.astype(str).to_dict('records')}))\n")
+    env = {**os.environ, "CUSTSEG_FIT_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+    runs = [json.loads(subprocess.run([sys.executable, str(script)], env=env, check=True, capture_output=True,
+                                      text=True).stdout.strip().splitlines()[-1]) for _ in range(2)]
+    assert runs[0]["imported"] and not runs[1]["imported"]
+    assert runs[0]["results"] == runs[1]["results"]
+    assert any(row["success"] == "False" for row in runs[1]["results"])  # the verdict itself, a failure included

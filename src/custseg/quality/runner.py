@@ -11,6 +11,7 @@ results say so (``is_sampled``, ``sample_rows``). Full-table checks (keys and re
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 
 import pandas as pd
@@ -137,10 +138,10 @@ def validate_tables(dataset: str, tables: dict[str, dict[str, object]],
                 samples.append((kind, table, frame, is_sampled, checks))
     # Great Expectations' verdict on the same rows with the same suites is the same: a build whose samples did
     # not change loads it from the fit cache (custseg.fit_cache; the suites are its code, GE's version a key).
-    import great_expectations
-
+    # The version comes from the installed package's metadata: importing GE takes ~3 s (it imports pyspark when
+    # that is installed), which a build that loads the verdict never needs.
     key = fit_key("quality", [frame for _, _, frame, _, _ in samples],
-                  {"version": great_expectations.__version__, "sample_rows": sample_rows,
+                  {"version": importlib.metadata.version("great_expectations"), "sample_rows": sample_rows,
                    "checks": [(kind, table, is_sampled, [repr(c) for c in checks])
                               for kind, table, _, is_sampled, checks in samples]})
     return memoized("quality", key, lambda: _validate_samples(samples, sample_rows))
