@@ -11,7 +11,8 @@ Great Expectations' results (custseg.quality: the same sampled rows and suites g
 Where: ``CUSTSEG_FIT_CACHE_DIR``, default ``<folder of CUSTSEG_DB_PATH>/fit_cache`` (``warehouse/fit_cache``
 for the default profile), set to an empty string to turn the cache off. A file is named
 ``<kind>-<code hash>-<input hash>.pickle``: the code hash covers the custseg package's fitting code and the
-versions of custseg and scikit-learn, so a code change never reuses an old fit. A file that cannot be read
+versions of custseg and of the libraries that compute the results (``LIBRARIES``: numpy, scipy, scikit-learn,
+Great Expectations), so a code or library change never reuses an old fit. A file that cannot be read
 (truncated, corrupt, written by another version) is refitted with a warning naming it. The files are this
 project's own pickles: do not point the variable at a folder others can write to. ``make clean`` removes them.
 """
@@ -19,6 +20,7 @@ project's own pickles: do not point the variable at a folder others can write to
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import pickle
@@ -31,6 +33,10 @@ from custseg import progress
 ENV_VAR = "CUSTSEG_FIT_CACHE_DIR"
 # The fitting (and validating) code whose change must invalidate a cached result.
 CODE_PACKAGES = ("segmentation", "response", "clv", "quality")
+# The libraries that compute the cached results (the fits, the CLV optimizer, Great Expectations' verdict), by
+# distribution name: their installed versions are read from the package metadata, without importing them (a
+# build that loads every result never imports Great Expectations, ~3 s with pyspark installed).
+LIBRARIES = ("numpy", "scipy", "scikit-learn", "great_expectations")
 
 
 def cache_dir() -> Path | None:
@@ -43,12 +49,11 @@ def cache_dir() -> Path | None:
 
 
 def _code_version() -> str:
-    """Hash of the fitting code and library versions."""
-    import sklearn
-
+    """Hash of the fitting code and the versions of custseg and of LIBRARIES."""
     import custseg
 
-    h = hashlib.sha256(f"{getattr(custseg, '__version__', '')}|{sklearn.__version__}".encode())
+    versions = [getattr(custseg, "__version__", ""), *(importlib.metadata.version(name) for name in LIBRARIES)]
+    h = hashlib.sha256("|".join(versions).encode())
     root = Path(custseg.__file__).parent
     for package in CODE_PACKAGES:
         for path in sorted((root / package).glob("*.py")):

@@ -184,6 +184,20 @@ def test_corrupt_fit_cache_file_is_refitted_with_one_warning(tmp_path, monkeypat
     assert pickle.loads(path.read_bytes()) == {"centroids": [1, 2]}
 
 
+@pytest.mark.parametrize("library", fit_cache.LIBRARIES)
+def test_a_fit_cached_with_another_library_version_is_fitted_again(tmp_path, monkeypatch, library):
+    """A result cached before numpy, scipy, scikit-learn or Great Expectations changed version is not reused
+    (the versions come from the package metadata, so they cover GE's verdict without importing GE)."""
+    monkeypatch.setenv(fit_cache.ENV_VAR, str(tmp_path))
+    assert fit_cache.memoized("fit", "k" * 32, lambda: "fitted before") == "fitted before"
+    assert fit_cache.memoized("fit", "k" * 32, lambda: "not called") == "fitted before"
+    installed = fit_cache.importlib.metadata.version
+    monkeypatch.setattr(fit_cache.importlib.metadata, "version",
+                        lambda name: "99.0" if name == library else installed(name))
+    assert fit_cache.memoized("fit", "k" * 32, lambda: "fitted again") == "fitted again"
+    assert len(list(tmp_path.glob("fit-*.pickle"))) == 2
+
+
 def test_next_publish_removes_a_killed_publish_files_only(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()

@@ -151,14 +151,12 @@ def test_no_rule_is_written_both_as_an_expectation_and_as_a_dbt_test():
                 assert (check.column, twin) not in dbt_tests, f"{table}.{check.column}: {check.expectation} and {twin}"
 
 
-def test_the_model_validates_every_suite_in_process():
+def test_the_model_reads_the_table_of_every_suite():
     source = (REPO / "models" / "marts" / "core" / "data_quality_results.py").read_text()
     refs = {node.args[0].value for node in ast.walk(ast.parse(source))
             if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "ref"}
-    assert refs == set(RAW_SUITES) | set(CLEAN_SUITES)  # every ref is a table it validates
-    assert len(source.splitlines()) <= 25
-    package = "".join(path.read_text() for path in (REPO / "src" / "custseg" / "quality").glob("*.py"))
-    assert "custseg.workers" not in package and "frozen_heap" not in package
+    # every ref is a table it validates (the shape of every Python model: test_model_shapes.py)
+    assert refs == set(RAW_SUITES) | set(CLEAN_SUITES)
 
 
 def test_a_verdict_loaded_from_the_cache_never_imports_great_expectations(tmp_path):

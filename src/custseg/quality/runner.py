@@ -11,7 +11,6 @@ results say so (``is_sampled``, ``sample_rows``). Full-table checks (keys and re
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 
 import pandas as pd
@@ -137,11 +136,10 @@ def validate_tables(dataset: str, tables: dict[str, dict[str, object]],
             if checks:
                 samples.append((kind, table, frame, is_sampled, checks))
     # Great Expectations' verdict on the same rows with the same suites is the same: a build whose samples did
-    # not change loads it from the fit cache (custseg.fit_cache; the suites are its code, GE's version a key).
-    # The version comes from the installed package's metadata: importing GE takes ~3 s (it imports pyspark when
-    # that is installed), which a build that loads the verdict never needs.
+    # not change loads it from the fit cache (custseg.fit_cache: the suites are its code, GE's version is in its
+    # code version), without importing GE.
     key = fit_key("quality", [frame for _, _, frame, _, _ in samples],
-                  {"version": importlib.metadata.version("great_expectations"), "sample_rows": sample_rows,
+                  {"sample_rows": sample_rows,
                    "checks": [(kind, table, is_sampled, [repr(c) for c in checks])
                               for kind, table, _, is_sampled, checks in samples]})
     return memoized("quality", key, lambda: _validate_samples(samples, sample_rows))

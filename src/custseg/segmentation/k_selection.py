@@ -118,24 +118,21 @@ def silhouettes(x: np.ndarray, labelings: Sequence[np.ndarray]) -> list[float]:
     ``silhouette_score(x, labels)``, bit for bit, computed the same way (the same chunks of euclidean distances,
     the same per-cluster sums), but with each chunk of distances computed once and reduced for every labeling.
     NaN for a labeling with one cluster, or with as many clusters as rows (the silhouette is undefined)."""
-    x = np.asarray(x, dtype="float64")
-    encoded = []
-    for labels in labelings:
+    defined = {}  # position in labelings -> (cluster code of each row, cluster sizes)
+    for i, labels in enumerate(labelings):
         codes = np.unique(np.asarray(labels), return_inverse=True)[1].reshape(-1)
         freqs = np.bincount(codes)
-        encoded.append((codes, freqs) if 1 < len(freqs) < len(codes) else None)
-    parts: list[tuple[list, list]] = [([], []) for _ in encoded]
-    if any(labeling is not None for labeling in encoded):
-        start = 0
-        for chunk in pairwise_distances_chunked(x):
-            for labeling, (intra, inter) in zip(encoded, parts):
-                if labeling is not None:
-                    own, nearest = _own_and_nearest(chunk, start, *labeling)
-                    intra.append(own)
-                    inter.append(nearest)
-            start += len(chunk)
-    return [_mean_silhouette(*labeling, *parts[i]) if labeling is not None else float("nan")
-            for i, labeling in enumerate(encoded)]
+        if 1 < len(freqs) < len(codes):
+            defined[i] = (codes, freqs)
+    parts = {i: ([], []) for i in defined}  # per chunk: each row's own-cluster sum, nearest-cluster mean
+    start = 0
+    for chunk in (pairwise_distances_chunked(np.asarray(x, dtype="float64")) if defined else ()):
+        for i, (codes, freqs) in defined.items():
+            own, nearest = _own_and_nearest(chunk, start, codes, freqs)
+            parts[i][0].append(own)
+            parts[i][1].append(nearest)
+        start += len(chunk)
+    return [_mean_silhouette(*defined[i], *parts[i]) if i in defined else float("nan") for i in range(len(labelings))]
 
 
 def _own_and_nearest(chunk: np.ndarray, start: int, codes: np.ndarray,
