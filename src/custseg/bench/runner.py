@@ -41,6 +41,8 @@ import time
 from pathlib import Path
 
 from custseg.bench import baseline as baseline_commit
+from custseg.bench.critical_path import critical_path
+from custseg.bench.critical_path import render as render_path
 from custseg.bench.measure import StageResult, run_stage
 from custseg.dbt_runner import PROJECT_DIR
 
@@ -191,9 +193,10 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
             name = label if who == "project" else BASELINE_RUNS[label]
             load = _load()
             result, stages = _project(raw, work, timeout, name, project_dir)
+            path = critical_path(work / "target") if result.ok else []
             rows.append(_row(size, name, "total", result.seconds, result.peak_mb, result.ok,
                              "" if result.ok else result.detail[-500:], load=load, load_end=_load(),
-                             cpu_s=result.cpu_s, **extra, **tag))
+                             cpu_s=result.cpu_s, **extra, **tag, **({"critical_path": path} if path else {})))
             rows.extend(_row(size, name, stage, seconds, None, result.ok, **tag)
                         for stage, seconds in stages.items())
         if label == "project" and "spark local" in wanted:  # the same world on Spark, beside the DuckDB build
@@ -404,6 +407,13 @@ def render(rows: list[dict], meta: dict) -> str:
                   "and right after it by `make build DBT_TARGET=spark` (a local SparkSession, selector spark, "
                   "publish from the Spark tables' Parquet files).", "",
                   *([f"- {line}" for line in spark_lines(summary)] or ["- no Spark build finished"])]
+    paths = [r for r in rows if r.get("critical_path")]
+    if paths:
+        lines += ["", "## Critical path", "",
+                  "Per build, the chain of dbt nodes that decided when it ended (custseg.bench.critical_path: from "
+                  "the last node back, the parent or parent's test that finished last), nodes of 1 s or more with "
+                  "their start; then dbt's on-run-end hooks (publish, report).", "",
+                  *[f"- {r['size']} {r['approach']}: {render_path(r['critical_path'])}" for r in paths]]
     lines += ["", "## Checks", "", *[f"- {c}" for c in checks(summary)], "",
               "## Stages", "",
               "dbt stages are summed node execution times (3 dbt threads, so they can exceed the elapsed time); "
