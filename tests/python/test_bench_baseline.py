@@ -125,7 +125,7 @@ def test_project_and_baseline_runs_alternate_on_the_same_world(tmp_path, monkeyp
     def fake_project(raw, work, timeout, label, project_dir=runner.PROJECT_DIR):
         calls.append((label, project_dir, work, raw))
         seconds = {"project": 40.0, "baseline": 50.0, "project (no change)": 10.0, "baseline (no change)": 25.0}
-        return StageResult(label, seconds[label], 1000.0, True, "", 60.0), {"dbt elapsed": seconds[label] / 2}
+        return StageResult(label, seconds[label], 1000.0, True, "", 60.0), {"dbt elapsed": seconds[label] / 2}, []
 
     monkeypatch.setattr(runner, "_project", fake_project)
     rows = runner.run_size("100k", tmp_path / "worlds", notebook_max_lines=10, timeout=None,

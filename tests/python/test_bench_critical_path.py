@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from custseg.bench.critical_path import critical_path, render
+from custseg.bench.critical_path import critical_path, read_artifacts, render
 
 
 def _span(uid: str, start: float, end: float) -> dict:
@@ -32,7 +32,7 @@ def test_a_model_waits_for_its_parents_key_test(tmp_path):
         _span("model.p.raw", 0, 1), _span("model.p.lines", 1, 3), _span("model.p.side", 1, 5),
         _span("test.p.key_lines", 3, 7), _span("model.p.totals", 7, 8),
         _span("operation.p.p-on-run-end-0", 8, 20)])
-    path = critical_path(tmp_path)
+    path = critical_path(*read_artifacts(tmp_path))
     assert path == [{"node": "model.p.raw", "start": 0.0, "seconds": 1.0},
                     {"node": "model.p.lines", "start": 1.0, "seconds": 2.0},
                     {"node": "test.p.key_lines", "start": 3.0, "seconds": 4.0},
@@ -41,9 +41,9 @@ def test_a_model_waits_for_its_parents_key_test(tmp_path):
 
 
 def test_no_artifacts_no_path(tmp_path):
-    assert critical_path(tmp_path) == []
-    _write(tmp_path, {}, [_span("operation.p.p-on-run-end-0", 0, 1)])
-    assert critical_path(tmp_path) == []
+    assert read_artifacts(tmp_path) is None
+    _write(tmp_path, {}, [_span("operation.p.p-on-run-end-0", 0, 1)])  # only the hooks ran
+    assert critical_path(*read_artifacts(tmp_path)) == []
 
 
 def test_a_test_of_two_models_does_not_hold_back_their_children(tmp_path):
@@ -58,4 +58,4 @@ def test_a_test_of_two_models_does_not_hold_back_their_children(tmp_path):
     _write(tmp_path, nodes, [
         _span("model.p.lines", 0, 2), _span("model.p.side", 0, 1), _span("test.p.lines_vs_side", 2, 6),
         _span("model.p.totals", 2, 4), _span("model.p.report", 4, 9)])
-    assert [step["node"] for step in critical_path(tmp_path)] == ["model.p.lines", "model.p.totals", "model.p.report"]
+    assert [step["node"] for step in critical_path(*read_artifacts(tmp_path))] == ["model.p.lines", "model.p.totals", "model.p.report"]

@@ -127,19 +127,18 @@ def test_failed_run_has_no_ratio():
     assert summarize(rows)[0]["project_over_floor"] is None
 
 
-def test_dbt_stage_seconds_groups_nodes_by_kind(tmp_path):
-    (tmp_path / "manifest.json").write_text(json.dumps({"nodes": {
+def test_dbt_stage_seconds_groups_nodes_by_kind():
+    nodes = {
         "model.custseg.a": {"language": "sql"}, "model.custseg.b": {"language": "python"},
-        "model.custseg.data_quality_results": {"language": "python"}}}))
-    (tmp_path / "run_results.json").write_text(json.dumps({"elapsed_time": 9.5, "results": [
+        "model.custseg.data_quality_results": {"language": "python"}}
+    results = {"elapsed_time": 9.5, "results": [
         {"unique_id": "model.custseg.a", "execution_time": 1.0},
         {"unique_id": "model.custseg.b", "execution_time": 2.0},
         {"unique_id": "model.custseg.data_quality_results", "execution_time": 3.0},
         {"unique_id": "test.custseg.t1", "execution_time": 0.5},
         {"unique_id": "unit_test.custseg.u", "execution_time": 0.25},
         {"unique_id": "seed.custseg.s", "execution_time": 0.125},
-        {"unique_id": "operation.custseg.custseg-on-run-end-1", "execution_time": 4.0}]}))
-    assert dbt_stage_seconds(tmp_path) == {"sql models": 1.0, "python models (fits)": 2.0,
-                                           "quality checks (GE)": 3.0, "dbt tests": 0.75, "seeds": 0.125,
-                                           "on-run-end (checkpoint, publish, report)": 4.0, "dbt elapsed": 9.5}
-    assert dbt_stage_seconds(tmp_path / "missing") == {}
+        {"unique_id": "operation.custseg.custseg-on-run-end-1", "execution_time": 4.0}]}
+    assert dbt_stage_seconds(results, nodes) == {"sql models": 1.0, "python models (fits)": 2.0,
+                                                   "quality checks (GE)": 3.0, "dbt tests": 0.75, "seeds": 0.125,
+                                                   "on-run-end (checkpoint, publish, report)": 4.0, "dbt elapsed": 9.5}

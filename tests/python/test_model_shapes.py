@@ -1,6 +1,7 @@
-"""The shape of the Python models (issue "the model is data"): each is a short ``def model(dbt, session)`` that
-reads its tables with literal ``dbt.ref`` calls, every one of them used, and calls one function of the tested
-package; the fits read bounded tables; ``src/`` holds no process machinery."""
+"""Checks of the files in python_models/ (issue "the model is data"); this file is a pytest module, not a model.
+Each of them is a short function ``model`` of dbt and the session that reads its tables with literal ``dbt.ref``
+calls, every one of them used, and calls one function of the tested package; the fits read bounded tables;
+``src/`` holds no process machinery."""
 
 from __future__ import annotations
 

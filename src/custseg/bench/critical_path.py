@@ -31,14 +31,18 @@ def _spans(results: dict) -> dict[str, tuple[dt.datetime, dt.datetime]]:
     return spans
 
 
-def critical_path(target: Path) -> list[dict]:
-    """The build's critical path, first node first: ``{"node", "start", "seconds"}`` per node (``start``: seconds
-    since the first node started). [] when ``target`` has no run_results.json and manifest.json."""
+def read_artifacts(target: Path) -> tuple[dict, dict] | None:
+    """A dbt build's run_results.json and its manifest's nodes, from its target folder; None without them."""
     run_results, manifest = Path(target) / "run_results.json", Path(target) / "manifest.json"
     if not (run_results.exists() and manifest.exists()):
-        return []
-    nodes = json.loads(manifest.read_text())["nodes"]
-    spans = _spans(json.loads(run_results.read_text()))
+        return None
+    return json.loads(run_results.read_text()), json.loads(manifest.read_text())["nodes"]
+
+
+def critical_path(results: dict, nodes: dict) -> list[dict]:
+    """The build's critical path from its run results and the manifest's nodes (:func:`read_artifacts`), first
+    node first: ``{"node", "start", "seconds"}`` per node (``start``: seconds since the first node started)."""
+    spans = _spans(results)
     if not spans:
         return []
     tests_of: dict[str, list[str]] = {}

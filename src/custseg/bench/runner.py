@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 
 from custseg.bench import baseline as baseline_commit
-from custseg.bench.critical_path import critical_path
+from custseg.bench.critical_path import critical_path, read_artifacts
 from custseg.bench.critical_path import render as render_path
 from custseg.bench.measure import StageResult, run_stage
 from custseg.dbt_runner import PROJECT_DIR
@@ -94,15 +94,10 @@ def _run_json(name: str, raw: Path, timeout: float | None) -> tuple[StageResult,
     return StageResult(name, seconds, peak, proc.returncode == 0, proc.stderr[-1500:]), details
 
 
-def dbt_stage_seconds(target: Path) -> dict[str, float]:
+def dbt_stage_seconds(results: dict, nodes: dict) -> dict[str, float]:
     """Seconds per kind of dbt node (sql models, python models, seeds, dbt tests, the on-run-end hooks that
-    publish the serving copy and the report) from run_results.json,
+    publish the serving copy and the report) from run_results.json (``results``) and the manifest's ``nodes``,
     plus ``dbt elapsed`` (wall time of the dbt command's run, without its start-up and parsing)."""
-    run_results, manifest = target / "run_results.json", target / "manifest.json"
-    if not (run_results.exists() and manifest.exists()):
-        return {}
-    nodes = json.loads(manifest.read_text())["nodes"]
-    results = json.loads(run_results.read_text())
     stages: dict[str, float] = {}
     for node in results["results"]:
         uid = node["unique_id"]
@@ -123,29 +118,35 @@ def dbt_stage_seconds(target: Path) -> dict[str, float]:
     return stages
 
 
+def _build_figures(result: StageResult, target: Path) -> tuple[dict, list[dict]]:
+    """A finished dbt build's seconds per kind of node (with ``dbt start-up``) and its critical path, from its
+    artifacts in ``target`` (read once); nothing for a failed build or one without them."""
+    artifacts = read_artifacts(target) if result.ok else None
+    if artifacts is None:
+        return {}, []
+    stages = dbt_stage_seconds(*artifacts)
+    stages["dbt start-up"] = max(result.seconds - stages["dbt elapsed"], 0.0)
+    return stages, critical_path(*artifacts)
+
+
 def _project(raw: Path, work: Path, timeout: float | None, label: str,
-             project_dir: Path = PROJECT_DIR) -> tuple[StageResult, dict]:
-    """``make build`` of ``project_dir`` (the project, or a baseline's worktree) with its own package."""
+             project_dir: Path = PROJECT_DIR) -> tuple[StageResult, dict, list[dict]]:
+    """``make build`` of ``project_dir`` (the project, or a baseline's worktree) with its own package: its result,
+    seconds per kind of node and critical path."""
     cmd = baseline_commit.build_command(project_dir, raw, work)
     env = baseline_commit.build_env(project_dir, work)
     (work / "target" / "run_results.json").unlink(missing_ok=True)
     result = run_stage(label, cmd, env=env, timeout=timeout)
-    stages = dbt_stage_seconds(work / "target") if result.ok else {}
-    if "dbt elapsed" in stages:
-        stages["dbt start-up"] = max(result.seconds - stages["dbt elapsed"], 0.0)
-    return result, stages
+    return (result, *_build_figures(result, work / "target"))
 
 
-def _spark(raw: Path, work: Path, timeout: float | None) -> tuple[StageResult, dict]:
+def _spark(raw: Path, work: Path, timeout: float | None) -> tuple[StageResult, dict, list[dict]]:
     """``make build DBT_TARGET=spark`` of the project on ``raw``, from an empty Spark warehouse under ``work``."""
     shutil.rmtree(work, ignore_errors=True)
     cmd = [*baseline_commit.build_command(PROJECT_DIR, raw, work), "-o", ".venv/.installed-spark", "DBT_TARGET=spark"]
     env = baseline_commit.build_env(PROJECT_DIR, work)
     result = run_stage("spark local", cmd, env=env, timeout=timeout)
-    stages = dbt_stage_seconds(work / "target") if result.ok else {}
-    if "dbt elapsed" in stages:
-        stages["dbt start-up"] = max(result.seconds - stages["dbt elapsed"], 0.0)
-    return result, stages
+    return (result, *_build_figures(result, work / "target"))
 
 
 def _row(size: str, approach: str, stage: str, seconds, peak_mb, ok: bool, detail: str = "", **extra) -> dict:
@@ -192,8 +193,7 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
         for who, (project_dir, work, tag) in order:
             name = label if who == "project" else BASELINE_RUNS[label]
             load = _load()
-            result, stages = _project(raw, work, timeout, name, project_dir)
-            path = critical_path(work / "target") if result.ok else []
+            result, stages, path = _project(raw, work, timeout, name, project_dir)
             rows.append(_row(size, name, "total", result.seconds, result.peak_mb, result.ok,
                              "" if result.ok else result.detail[-500:], load=load, load_end=_load(),
                              cpu_s=result.cpu_s, **extra, **tag, **({"critical_path": path} if path else {})))
@@ -205,10 +205,10 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
                                  f"not run above {spark_max_lines:,} order lines (--spark-max-lines)"))
             else:
                 load = _load()
-                result, stages = _spark(raw, work_root / size / "spark", timeout)
+                result, stages, path = _spark(raw, work_root / size / "spark", timeout)
                 rows.append(_row(size, "spark local", "total", result.seconds, result.peak_mb, result.ok,
                                  "" if result.ok else result.detail[-500:], load=load, load_end=_load(),
-                                 cpu_s=result.cpu_s))
+                                 cpu_s=result.cpu_s, **({"critical_path": path} if path else {})))
                 rows.extend(_row(size, "spark local", stage, seconds, None, result.ok)
                             for stage, seconds in stages.items())
     for approach in ("floor", "notebook"):
