@@ -196,7 +196,8 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
             result, stages, path = _project(raw, work, timeout, name, project_dir)
             rows.append(_row(size, name, "total", result.seconds, result.peak_mb, result.ok,
                              "" if result.ok else result.detail[-500:], load=load, load_end=_load(),
-                             cpu_s=result.cpu_s, **extra, **tag, **({"critical_path": path} if path else {})))
+                             cpu_s=result.cpu_s, left_behind=result.left_behind, **extra, **tag,
+                             **({"critical_path": path} if path else {})))
             rows.extend(_row(size, name, stage, seconds, None, result.ok, **tag)
                         for stage, seconds in stages.items())
         if label == "project" and "spark local" in wanted:  # the same world on Spark, beside the DuckDB build
@@ -208,7 +209,8 @@ def run_size(size: str, work_root: Path, *, notebook_max_lines: int, timeout: fl
                 result, stages, path = _spark(raw, work_root / size / "spark", timeout)
                 rows.append(_row(size, "spark local", "total", result.seconds, result.peak_mb, result.ok,
                                  "" if result.ok else result.detail[-500:], load=load, load_end=_load(),
-                                 cpu_s=result.cpu_s, **({"critical_path": path} if path else {})))
+                                 cpu_s=result.cpu_s, left_behind=result.left_behind,
+                                 **({"critical_path": path} if path else {})))
                 rows.extend(_row(size, "spark local", stage, seconds, None, result.ok)
                             for stage, seconds in stages.items())
     for approach in ("floor", "notebook"):
@@ -416,9 +418,11 @@ def render(rows: list[dict], meta: dict) -> str:
                   *[f"- {r['size']} {r['approach']}: {render_path(r['critical_path'])}" for r in paths]]
     lines += ["", "## Checks", "", *[f"- {c}" for c in checks(summary)], "",
               "## Stages", "",
-              "dbt stages are summed node execution times (3 dbt threads, so they can exceed the elapsed time); "
-              "notebook/floor peak memory is the process high-water mark after each stage. CPU s: user + system "
-              "seconds of the run's processes (the machine's other jobs move wall time more than CPU time).", "",
+              "dbt stages are summed node execution times (several dbt threads, so they can exceed the "
+              "elapsed time); notebook/floor peak memory is the process high-water mark after each stage. CPU s: "
+              "user + system seconds of the run's processes, those it left running when it ended included (the "
+              "measuring wrapper waits for them, and says how many there were); the machine's other jobs move wall "
+              "time more than CPU time.", "",
               "| size | order lines | customers | approach | stage | seconds | peak MB | CPU s | load at start "
               "| load at end | ok |",
               "|---|---:|---:|---|---|---:|---:|---:|---|---|---|"]
@@ -426,9 +430,15 @@ def render(rows: list[dict], meta: dict) -> str:
         ok = "yes" if r.get("ok") else "no: " + " ".join(str(r.get("detail", "")).split())[:120]
         lines.append(f"| {r['size']} | {_fmt(r.get('order_lines'), ',')} | {_fmt(r.get('customers'), ',')} | "
                      f"{r['approach']} | {r['stage']} | {_fmt(r.get('seconds'), '.1f')} | "
-                     f"{_fmt(r.get('peak_mb'), ',.0f')} | {_fmt(r.get('cpu_s'), '.1f')} | {r.get('load', '')} | "
+                     f"{_fmt(r.get('peak_mb'), ',.0f')} | {_cpu_cell(r)} | {r.get('load', '')} | "
                      f"{r.get('load_end', '')} | {ok} |")
     return "\n".join(lines) + "\n"
+
+
+def _cpu_cell(row: dict) -> str:
+    """A run's CPU seconds, with the processes it left running that they include."""
+    left = row.get("left_behind") or 0
+    return _fmt(row.get("cpu_s"), ".1f") + (f" (incl. {left} left behind)" if left else "")
 
 
 def render_baseline(summary: list[dict], meta: dict) -> list[str]:
