@@ -45,15 +45,18 @@ def test_run_stage_adds_up_processes_that_run_at_the_same_time():
     assert result.ok and result.peak_mb > 380
 
 
-def test_run_stage_counts_the_cpu_of_a_process_the_command_left_running():
+@pytest.mark.parametrize("parent_lingers_s", [0.0, 2.5], ids=["still running", "ended, never reaped"])
+def test_run_stage_counts_the_cpu_of_a_process_the_command_never_waited_for(parent_lingers_s):
     # The command starts a worker that burns 1.5 CPU seconds and ends without waiting for it (as c2e3f5c's build
-    # left its worker pool): the worker's CPU counts, the stage's seconds are the command's own.
+    # left its worker pool), while the worker still runs or after it ended: the worker's CPU counts, the stage's
+    # seconds are the command's own.
     burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 1.5: pass"
-    leave = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {burn!r}])"
+    leave = (f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {burn!r}]); "
+             f"time.sleep({parent_lingers_s})")
     result = run_stage("leaves", [sys.executable, "-c", leave])
     assert result.ok and result.left_behind == 1
     assert result.cpu_s >= 1.4
-    assert result.seconds < 1.4
+    assert parent_lingers_s <= result.seconds < parent_lingers_s + 1.4
 
 def test_notebook_and_floor_compute_the_same_matrices(tiny_world):
     notebook, floor = notebook_features(tiny_world), floor_features(tiny_world)

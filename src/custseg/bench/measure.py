@@ -6,11 +6,11 @@ samples the summed resident memory of every process under it (``/proc``, every 0
 larger of that high-water mark and ``ru_maxrss`` of its largest finished child. The sum counts pages
 that forked processes share once per process, so it errs on the high side. It also reports the CPU
 seconds (user + system) of every process under it: on a shared machine, wall time moves with the other jobs'
-load, CPU time much less. On Linux the wrapper is a child subreaper (``prctl``): a process that the command
-leaves behind (a worker pool whose parent ended without waiting for it, as older commits' builds did) becomes
-the wrapper's child, and the wrapper waits for it, up to ``LEFT_BEHIND_GRACE_S`` after the command ended (then
-stops it), so its CPU seconds count too. The stage's seconds stay the command's own, and the number of processes
-left behind is reported.
+load, CPU time much less. On Linux the wrapper is a child subreaper (``prctl``): a process under the command
+that nobody waited for (still running or ended, e.g. a worker pool whose parent ended without waiting for it, as
+older commits' builds did) becomes the wrapper's child when its parent ends, and the wrapper waits for it, up to
+``LEFT_BEHIND_GRACE_S`` after the command ended (then stops it), so its CPU seconds count too. The stage's seconds
+stay the command's own, and the number of those processes is reported.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class StageResult:
     ok: bool
     detail: str = ""
     cpu_s: float = float("nan")
-    left_behind: int = 0  # processes still running when the command ended (their CPU is in cpu_s)
+    left_behind: int = 0  # processes under the command that it did not wait for (their CPU is in cpu_s)
 
 
 def run_stage(stage: str, cmd: list[str], *, env: dict | None = None, cwd: str | None = None,
@@ -101,8 +101,8 @@ def _become_subreaper() -> bool:
 
 
 def _reap_left_behind(grace_s: float) -> int:
-    """Wait for every remaining child (the orphans handed to this subreaper), stopping those still running after
-    ``grace_s``; return how many there were."""
+    """Wait for every remaining child (the orphans handed to this subreaper, running or ended), stopping those still
+    running after ``grace_s``; return how many there were."""
     import signal
 
     deadline, reaped, stopped = time.monotonic() + grace_s, 0, False

@@ -420,9 +420,9 @@ def render(rows: list[dict], meta: dict) -> str:
               "## Stages", "",
               "dbt stages are summed node execution times (several dbt threads, so they can exceed the "
               "elapsed time); notebook/floor peak memory is the process high-water mark after each stage. CPU s: "
-              "user + system seconds of the run's processes, those it left running when it ended included (the "
-              "measuring wrapper waits for them, and says how many there were); the machine's other jobs move wall "
-              "time more than CPU time.", "",
+              "user + system seconds of the run's processes, those it never waited for included (the measuring "
+              "wrapper waits for them, and says how many there were); the machine's other jobs move wall time more "
+              "than CPU time.", "",
               "| size | order lines | customers | approach | stage | seconds | peak MB | CPU s | load at start "
               "| load at end | ok |",
               "|---|---:|---:|---|---|---:|---:|---:|---|---|---|"]
@@ -436,9 +436,9 @@ def render(rows: list[dict], meta: dict) -> str:
 
 
 def _cpu_cell(row: dict) -> str:
-    """A run's CPU seconds, with the processes it left running that they include."""
+    """A run's CPU seconds, and how many processes it never waited for they include."""
     left = row.get("left_behind") or 0
-    return _fmt(row.get("cpu_s"), ".1f") + (f" (incl. {left} left behind)" if left else "")
+    return _fmt(row.get("cpu_s"), ".1f") + (f" (incl. {left} never waited for)" if left else "")
 
 
 def render_baseline(summary: list[dict], meta: dict) -> list[str]:
